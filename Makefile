@@ -1,0 +1,69 @@
+# PSP Portal. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# System libraries WeasyPrint needs (Debian names).
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
+
+.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps: ## Check (and on Debian as root, install) the libraries WeasyPrint needs
+	@bash scripts/system-deps.sh $(WEASYPRINT_DEBS)
+
+$(STAMP): pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Python 3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the pinned dependencies
+
+migrate: venv system-deps ## Apply migrations and create the cache table
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate ## Load the demonstration data (safe to repeat)
+	$(PY) manage.py load_demo
+
+run: demo ## Build, migrate, load demo data and serve http://127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv system-deps ## Run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: venv ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv system-deps ## Measure pages, queries, submissions and PDFs (see README)
+	$(PY) manage.py bench
+
+worker: venv ## Run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A psp_portal worker --loglevel=INFO --max-tasks-per-child=50
+
+beat: venv ## Run the Celery scheduler (needs REDIS_URL)
+	$(BIN)/celery -A psp_portal beat --loglevel=INFO
+
+lock: ## Re-pin requirements.lock from pyproject.toml in a scratch venv
+	rm -rf /tmp/psp-lock && $(PYTHON) -m venv /tmp/psp-lock
+	/tmp/psp-lock/bin/pip install --quiet '.[dev]'
+	{ echo "# Pinned versions installed by 'make'. Regenerate with 'make lock' after editing pyproject.toml."; \
+	  /tmp/psp-lock/bin/pip freeze | grep -v -e '^-e' -e '^psp-portal'; } > requirements.lock
+
+clean: ## Remove the venv and local data
+	rm -rf $(VENV) var/db.sqlite3 var/media var/staticfiles

@@ -1,0 +1,16 @@
+# Creates the five role groups with the permissions that exist so far.
+# Later apps add a migration calling the same function for their permissions.
+
+from django.db import migrations
+
+from accounts.roles import sync_role_groups
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]

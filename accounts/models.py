@@ -1,0 +1,108 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .geography import STATE_CHOICES
+from .roles import STAFF_ROLES
+
+
+class Jurisdiction(models.Model):
+    """A city, county, tribe or partnership that applies to PSP; several applicants share one."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        CONSOLIDATED = "consolidated", _("Consolidated city-county")
+        TRIBAL = "tribal", _("Tribal nation")
+        PARTNERSHIP = "partnership", _("Multi-jurisdiction partnership")
+
+    name = models.CharField(_("legal name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind)
+    state = models.CharField(_("state or territory"), max_length=2, choices=STATE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "state"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "state", "kind"], name="unique_jurisdiction"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.state}"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address; roles come from groups."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("Applicants only: the jurisdiction this person files for."),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        permissions = [
+            ("file_statement_of_interest", "Can file a Statement of Interest"),
+            ("open_staff_area", "Can open DOJ staff pages"),
+            ("manage_staff_accounts", "Can create and change staff accounts"),
+            ("use_django_admin", "Can use the Django admin"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(group.name for group in self.groups.all())
+
+    @property
+    def is_portal_staff(self) -> bool:
+        """Holds a DOJ staff role (and so must use MFA)."""
+        return self.is_superuser or any(name in STAFF_ROLES for name in self.role_names)

@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from .access import can_manage_staff
+from .forms import StaffAccountForm
+from .models import User
+from .roles import STAFF_ROLES
+from .services import StaffAccountError, staff_account_create
+
+
+# Program admins only.
+@login_required
+def staff_list(request):
+    if not can_manage_staff(request.user):
+        raise PermissionDenied
+    staff = (
+        User.objects.filter(groups__name__in=STAFF_ROLES)
+        .distinct()
+        .prefetch_related("groups")
+        .order_by("email")
+    )
+    return render(request, "accounts/staff_list.html", {"staff": staff})
+
+
+# Program admins only.
+@login_required
+def staff_create(request):
+    if not can_manage_staff(request.user):
+        raise PermissionDenied
+    form = StaffAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = staff_account_create(actor=request.user, **form.cleaned_data)
+        except StaffAccountError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Account created for {user.email}. A link to set a password was emailed.")
+            return redirect("accounts:staff_list")
+    return render(request, "accounts/staff_form.html", {"form": form})

@@ -1,0 +1,30 @@
+"""Test settings: the real settings plus what only tests need.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs on
+PostgreSQL and Redis while a developer's `make test` works on SQLite.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_ENV", "test")
+
+from .settings import *  # noqa: E402,F403
+from .settings import REDIS_URL  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="psp-test-media-")
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Each test run gets a private cache, so rate-limit counters never leak between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Unit tests run tasks in-process; integration tests start a real worker on REDIS_URL.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+SESSION_SAVE_EVERY_REQUEST = False
