@@ -36,6 +36,8 @@ def staff_create(request):
         except StaffAccountError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Account created for {user.email}. A link to set a password was emailed.")
+            messages.success(
+                request, f"Account created for {user.email}. A link to set a password was emailed."
+            )
             return redirect("accounts:staff_list")
     return render(request, "accounts/staff_form.html", {"form": form})

@@ -9,6 +9,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("staff/accounts/", include("accounts.urls")),
+    path("applications/", include("applications.urls")),
+    path("sites/", include("sites.urls")),
+    path("engagements/", include("engagements.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

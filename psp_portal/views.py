@@ -1,9 +1,9 @@
 """Pages that belong to the whole portal: home, dashboard and the error pages."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 # Public: anyone may read about the program.
