@@ -1,0 +1,1 @@
+"""Facts about the PSP program shared by several apps (no models here)."""
