@@ -39,7 +39,8 @@ demo: migrate ## Load the demonstration data (safe to repeat)
 run: demo ## Build, migrate, load demo data and serve http://127.0.0.1:8000
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv system-deps ## Run the whole test suite
+test: venv system-deps ## Run the whole test suite (installs Chromium for tests/e2e when root)
+	@bash scripts/browser-deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv ## ruff lint and format check

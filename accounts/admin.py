@@ -19,6 +19,14 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Program admins manage roles and deactivate accounts; only a superuser
+        # (break-glass) may hand out superuser or the admin flag.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "is_staff", "last_login", "date_joined"]
+        return readonly
+
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(SimpleHistoryAdmin):

@@ -33,4 +33,5 @@ class StaffMFARequiredMiddleware:
     @staticmethod
     def _exempt(path: str) -> bool:
         open_prefixes = ("/accounts/", settings.STATIC_URL, "/healthz")
-        return path == reverse("home") or path.startswith(open_prefixes)
+        public_pages = {reverse("home"), reverse("accessibility"), reverse("privacy")}
+        return path in public_pages or path.startswith(open_prefixes)

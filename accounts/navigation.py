@@ -19,6 +19,19 @@ class NavItem:
 NAV_ITEMS = [
     NavItem("Dashboard", "dashboard"),
     NavItem("Staff accounts", "accounts:staff_list", "accounts.manage_staff_accounts"),
+    NavItem(
+        "My Statements of Interest", "applications:mine", "accounts.file_statement_of_interest"
+    ),
+    NavItem("Statements of Interest", "applications:list", "applications.review_application"),
+    NavItem("Cycles", "applications:cycle_list", "applications.manage_cycles"),
+    # Reviewers, selecting officials and program admins (reviews.access narrows further).
+    NavItem("Review queue", "reviews:queue", "reviews.open_review_queue"),
+    NavItem("Selection slate", "reviews:slate_index", "applications.view_all_applications"),
+    NavItem("Sites", "sites:list", "sites.view_any_site"),
+    NavItem("My workspace", "sites:workspace", "engagements.log_engagement"),
+    NavItem("Program view", "sites:program", "sites.view_any_site"),
+    NavItem("My reports", "reports:mine"),
+    NavItem("Report settings", "reports:settings", "reports.configure_reports"),
 ]
 
 

@@ -25,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     REVIEWER: {
         "accounts.open_staff_area",
         "applications.review_application",
+        "reviews.open_review_queue",
         "sites.view_any_site",
     },
     SELECTING_OFFICIAL: {
@@ -34,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "applications.assign_reviewers",
         "applications.decide_application",
         "applications.override_screening",
+        "reviews.open_review_queue",
+        "reviews.release_decisions",
         "sites.view_any_site",
         "reports.request_program_reports",
     },
@@ -46,10 +49,17 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "accounts.open_staff_area",
         "accounts.manage_staff_accounts",
         "accounts.use_django_admin",
+        # The Django admin: look up and deactivate accounts, correct jurisdictions.
+        "accounts.view_user",
+        "accounts.change_user",
+        "accounts.view_jurisdiction",
+        "accounts.add_jurisdiction",
+        "accounts.change_jurisdiction",
         "applications.view_all_applications",
         "applications.manage_cycles",
         "applications.assign_reviewers",
         "applications.reverse_decision",
+        "reviews.open_review_queue",
         "sites.view_any_site",
         "sites.manage_sites",
         "engagements.log_engagement",
@@ -73,9 +83,11 @@ def sync_role_groups(apps, schema_editor=None) -> None:
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    attach_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+
+def attach_role_permissions(Group, Permission) -> None:
+    """Idempotently create each role group and add the declared permissions that exist."""
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
@@ -87,3 +99,21 @@ def sync_role_groups(apps, schema_editor=None) -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.add(*wanted)
+
+
+def sync_roles_after_migrate(sender, apps=None, **kwargs) -> None:
+    """post_migrate receiver: keep the groups after `migrate` and after `flush`.
+
+    `flush` (run after every transactional test, and by operators) empties the
+    tables the data migrations filled; Django re-creates permissions through
+    post_migrate, so the groups are re-created the same way. Acts once, on the
+    signal of the last app with models, when every app's permissions exist.
+    """
+    from django.apps import apps as global_apps
+
+    apps = apps or global_apps  # `flush` sends no registry; `migrate` sends the migrated state
+    # Same order as django.core.management.sql.emit_post_migrate_signal.
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if not with_models or sender.label != with_models[-1].label:
+        return
+    attach_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

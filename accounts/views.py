@@ -34,7 +34,8 @@ def staff_create(request):
         try:
             user = staff_account_create(actor=request.user, **form.cleaned_data)
         except StaffAccountError as exc:
-            form.add_error(None, str(exc))
+            # Beside the field at fault (and in the form's error summary).
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(
                 request, f"Account created for {user.email}. A link to set a password was emailed."

@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import applicant, sections, staff
 
 app_name = "applications"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Applicants
+    path("", applicant.mine, name="mine"),
+    path("start/<int:cycle_pk>/", applicant.start, name="start"),
+    path("invite/", applicant.invite, name="invite"),
+    path("invitations/<str:token>/", applicant.invitation_accept_view, name="invitation_accept"),
+    path("<int:pk>/", applicant.detail, name="detail"),
+    path("<int:pk>/letters/", applicant.letters, name="letters"),
+    path("<int:pk>/letters/<int:letter_pk>/delete/", applicant.letter_delete, name="letter_delete"),
+    path("<int:pk>/letters/<int:letter_pk>/", applicant.letter_download, name="letter_download"),
+    path("<int:pk>/review/", applicant.review, name="review"),
+    path("<int:pk>/submit/", applicant.submit, name="submit"),
+    path("<int:pk>/withdraw/", applicant.withdraw, name="withdraw"),
+    path("<int:pk>/<slug:section>/", sections.section_edit, name="section"),
+    # DOJ staff
+    path("staff/", staff.staff_list, name="list"),
+    path("cycles/", staff.cycle_list, name="cycle_list"),
+    path("cycles/new/", staff.cycle_edit, name="cycle_create"),
+    path("cycles/<int:pk>/", staff.cycle_edit, name="cycle_edit"),
+    path("rates/new/", staff.rate_edit, name="rate_create"),
+    path("rates/<int:pk>/", staff.rate_edit, name="rate_edit"),
+]

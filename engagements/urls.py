@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "engagements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.engagement_list, name="list"),
+    path("new/<int:site_pk>/", views.engagement_create, name="create"),
+    path("import/", views.engagement_import, name="import"),
+    path("import/template.csv", views.import_template, name="import_template"),
+    path("<int:pk>/", views.engagement_detail, name="detail"),
+    path("<int:pk>/edit/", views.engagement_edit, name="edit"),
+    path("<int:pk>/deliver/", views.engagement_deliver_view, name="deliver"),
+    path("<int:pk>/cancel/", views.engagement_cancel_view, name="cancel"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attach"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<int:pk>/follow-ups/<int:action_pk>/done/",
+        views.follow_up_done,
+        name="follow_up_done",
+    ),
+    path(
+        "narrative/<int:site_pk>/<int:year>/<int:half>/",
+        views.narrative_edit,
+        name="narrative",
+    ),
+]

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -10,3 +13,13 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
         user = request.user
         return user.is_active and user.is_staff and user.has_perm("accounts.use_django_admin")
+
+    def login(self, request, extra_context=None):
+        # The admin's own password-only form would skip allauth's sign-in
+        # throttling and the TOTP step, so everyone signs in through allauth.
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return super().login(request, extra_context)  # redirects to the index
+            raise PermissionDenied
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect_to_login(next_url, reverse("account_login"))

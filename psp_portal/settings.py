@@ -48,7 +48,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,local
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Where the portal is reached, for links in mail and in PDFs (no request there).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# In production it defaults to https:// plus the first allowed host, so a link in a
+# mail never points at a developer's machine.
+_default_site_url = "http://127.0.0.1:8000"
+if PRODUCTION:
+    _first_host = ALLOWED_HOSTS[0].lstrip(".")
+    if not env_str("SITE_URL") and "*" in _first_host:
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production with a wildcard first ALLOWED_HOSTS entry needs SITE_URL."
+        )
+    _default_site_url = f"https://{_first_host}"
+SITE_URL = (env_str("SITE_URL") or _default_site_url).rstrip("/")
 
 # ---------------------------------------------------------------------------
 # Applications
@@ -79,6 +89,7 @@ LOCAL_APPS = [
     "sites",
     "engagements",
     "reports",
+    "reviews",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -115,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # psp_portal is not an installed app, so its tag library is named here.
+            "libraries": {"uswds": "psp_portal.templatetags.uswds"},
         },
     },
 ]
@@ -227,6 +240,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # None lets boto3 find credentials itself (instance role, ~/.aws).
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": True,
@@ -237,12 +253,15 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
     }
+# Hashed, compressed static files (the Docker image builds them with
+# STATIC_MANIFEST=true and no production secrets; production serves them).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
 STORAGES = {
     "default": _file_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -293,13 +312,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 3,
     "socket_connect_timeout": 3,
 }
+if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, "
+        "or Redis redelivers a running task to a second worker."
+    )
 # Publishing must fail fast when Redis is down: the submission has already
 # committed, and the periodic sweeper re-enqueues what was not published.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Re-publishes report renders lost with a broker outage or a killed worker.
+    "reports-sweep-stale": {
+        "task": "reports.tasks.report_sweep_stale_task",
+        "schedule": 300.0,
+    },
+}
 
 # ---------------------------------------------------------------------------
 # Security
@@ -312,6 +342,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and docker-compose probe /healthz over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # The TLS-terminating proxy in front of gunicorn sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -351,5 +383,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Seven INFO lines per PDF ("Step 1 - Fetching and parsing HTML"...).
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -6,6 +6,8 @@ from . import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("staff/accounts/", include("accounts.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("engagements/", include("engagements.urls")),
     path("reports/", include("reports.urls")),
+    path("review/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,6 +5,20 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from accounts import roles
+from accounts.navigation import navigation_for
+
+# What each role does here, in one sentence, above its tasks on the dashboard.
+ROLE_SUMMARIES = {
+    roles.APPLICANT: (
+        "Prepare and submit your jurisdiction's Statement of Interest, then follow its review."
+    ),
+    roles.REVIEWER: "Screen and score the Statements of Interest assigned to you.",
+    roles.SELECTING_OFFICIAL: "Assign reviewers, read the scores and record selection decisions.",
+    roles.SITE_LIAISON: "Keep your sites' records and log the training and technical assistance delivered.",
+    roles.PROGRAM_ADMIN: "Run application cycles, manage staff accounts and configure the portal.",
+}
+
 
 # Public: anyone may read about the program.
 def home(request):
@@ -14,7 +28,44 @@ def home(request):
 # Any signed-in user: each role sees its own panel.
 @login_required
 def dashboard(request):
-    return render(request, "dashboard.html", {"roles": request.user.role_names})
+    role_names = request.user.role_names
+    nav_items = navigation_for(request.user)
+    panels = []
+    for role in role_names:
+        perms = roles.ROLE_PERMISSIONS.get(role, set())
+        panels.append(
+            {
+                "role": role,
+                "summary": ROLE_SUMMARIES.get(role, ""),
+                # A role's tasks are the header entries guarded by one of its permissions.
+                "tasks": [item for item in nav_items if item.perm and item.perm in perms],
+            }
+        )
+    # Entries open to every signed-in user, except the dashboard itself.
+    general_tasks = [
+        item for item in nav_items if item.perm is None and item.url_name != "dashboard"
+    ]
+    context = {
+        "roles": role_names,
+        "panels": panels,
+        "general_tasks": general_tasks,
+        "needs_jurisdiction": roles.APPLICANT in role_names
+        and request.user.jurisdiction_id is None,
+        # The applicant's first task (added by the applications app) starts an SOI.
+        "start_task": next(
+            (p["tasks"][0] for p in panels if p["role"] == roles.APPLICANT and p["tasks"]), None
+        ),
+    }
+    return render(request, "dashboard.html", context)
+
+
+# Public: the accessibility statement and the privacy notice.
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+def privacy(request):
+    return render(request, "privacy.html")
 
 
 def permission_denied(request, exception=None):

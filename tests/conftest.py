@@ -14,6 +14,61 @@ def make_staff(*role_names, **kwargs):
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _restore_migrated_data_at_end(django_db_setup, django_db_blocker):
+    """Leave the test database as migrations made it, for the next --reuse-db run.
+
+    Depends on django_db_setup so it runs while the test database is still the one
+    connected (after its teardown the connection points at the real database).
+
+    A transactional test with serialized_rollback ends by emptying every table
+    (role groups, seeded texts, even permissions); the data is put back only at
+    the start of the next such test, so after the last one it is gone.
+    """
+    yield
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if not contents:
+        return
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        # reset_sequences=False, as TransactionTestCase does: restored rows keep their ids
+        # and new rows must not be handed the same ones.
+        call_command(
+            "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+        )
+        connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and used TOTP codes live in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Each test stores uploads and PDFs in its own directory.
+
+    Primary keys repeat between tests (rolled-back transactions), so a shared
+    media directory would let one test see another's files under the same path.
+    """
+    location = str(tmp_path / "media")
+    settings.MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location, "base_url": None},
+        },
+    }
+
+
 @pytest.fixture
 def applicant(db):
     return ApplicantFactory()

@@ -32,3 +32,15 @@ def test_program_admin_may_manage_staff_but_reviewer_may_not(program_admin, revi
     assert program_admin.has_perm("accounts.manage_staff_accounts")
     assert not reviewer.has_perm("accounts.manage_staff_accounts")
     assert reviewer.is_portal_staff
+
+
+def test_flush_keeps_role_groups_and_their_permissions():
+    # Transactional tests (and operators) run `flush`, which empties what the data
+    # migration created; the post_migrate receiver must put the groups back.
+    from django.core.management import call_command
+
+    before = {g.name: g.permissions.count() for g in Group.objects.all()}
+    call_command("flush", interactive=False, verbosity=0)
+    after = {g.name: g.permissions.count() for g in Group.objects.all()}
+    assert after == before
+    assert set(after) >= set(roles.ALL_ROLES)

@@ -1,0 +1,87 @@
+"""Who may see and change Statements of Interest. Lists and detail pages start here."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Application, Letter
+
+STAFF_READ_PERMS = ("applications.review_application", "applications.view_all_applications")
+
+
+def is_applicant(user) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.file_statement_of_interest")
+
+
+def can_read_all(user) -> bool:
+    return any(user.has_perm(perm) for perm in STAFF_READ_PERMS)
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Staff with a review permission see submitted SOIs; applicants see their jurisdiction's."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    if can_read_all(user):
+        # Drafts are the applicant's working copy; staff see what was filed.
+        filed = Application.objects.exclude(status=Application.Status.DRAFT)
+        if user.has_perm("applications.view_all_applications"):
+            return filed
+        # A reviewer reads only what is assigned to them and not declared conflicted,
+        # on these pages as on the review pages. Imported here: reviews builds on this module.
+        from reviews.access import narrow_for_reviewer
+
+        return narrow_for_reviewer(user, filed)
+    if is_applicant(user) and user.jurisdiction_id:
+        return Application.objects.filter(jurisdiction_id=user.jurisdiction_id)
+    return Application.objects.none()
+
+
+def applications_of_my_jurisdiction(user) -> QuerySet[Application]:
+    """The applicant pages' scope: only the user's own jurisdiction, whatever else they hold."""
+    if not is_applicant(user) or not user.jurisdiction_id:
+        return Application.objects.none()
+    return Application.objects.filter(jurisdiction_id=user.jurisdiction_id)
+
+
+def get_application_for(user, pk: int) -> Application:
+    # 404, not 403: an applicant must not learn another jurisdiction's ids exist.
+    return get_object_or_404(applications_visible_to(user), pk=pk)
+
+
+def get_own_application_for(user, pk: int) -> Application:
+    """For applicant pages (sections, letters, submit, withdraw)."""
+    return get_object_or_404(applications_of_my_jurisdiction(user), pk=pk)
+
+
+def get_letter_for(user, pk: int) -> Letter:
+    visible = applications_visible_to(user)
+    return get_object_or_404(
+        Letter.objects.select_related("application").filter(application__in=visible), pk=pk
+    )
+
+
+def can_edit(user, application: Application) -> bool:
+    return (
+        application.is_draft
+        and is_applicant(user)
+        and (user.jurisdiction_id == application.jurisdiction_id)
+    )
+
+
+def can_submit(user, application: Application) -> bool:
+    return can_edit(user, application) and application.can_move_to(Application.Status.SUBMITTED)
+
+
+def can_withdraw(user, application: Application) -> bool:
+    return (
+        is_applicant(user)
+        and user.jurisdiction_id == application.jurisdiction_id
+        and application.can_move_to(Application.Status.WITHDRAWN)
+    )
+
+
+def can_manage_cycles(user) -> bool:
+    return user.has_perm("applications.manage_cycles")
+
+
+def can_view_history(user) -> bool:
+    return can_read_all(user)

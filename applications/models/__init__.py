@@ -1,0 +1,28 @@
+"""Statement of Interest models, split by subject (hypha's `models/` package)."""
+
+from .application import (
+    Application,
+    Certification,
+    Contact,
+    CrimeFigures,
+    IceAnswer,
+    Letter,
+    ReferenceSequence,
+)
+from .cycles import CertificationText, Cycle, IceQuestionSet, NationalCrimeRate
+from .invitations import JurisdictionInvitation
+
+__all__ = [
+    "Application",
+    "Certification",
+    "CertificationText",
+    "Contact",
+    "CrimeFigures",
+    "Cycle",
+    "IceAnswer",
+    "IceQuestionSet",
+    "JurisdictionInvitation",
+    "Letter",
+    "NationalCrimeRate",
+    "ReferenceSequence",
+]

@@ -1,0 +1,1 @@
+"""Statement of Interest pages, by audience: applicants, section editing, DOJ staff."""

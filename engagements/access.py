@@ -1,0 +1,60 @@
+"""Who may see and log engagements.
+
+A liaison logs and edits engagements only for the sites currently assigned to them
+(`Site.liaison`); anything else is a 404. Program admins hold
+`engagements.log_engagement_any_site`. Reading follows sites.access: staff who may
+read a site read all its engagements; applicants read only their site's delivered
+engagements, without INTERNAL fields or attachments.
+"""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from sites.access import can_see_internal, sites_visible_to
+from sites.models import Site
+
+from .models import Engagement
+
+
+def engagements_visible_to(user) -> QuerySet[Engagement]:
+    visible = Engagement.objects.filter(site__in=sites_visible_to(user))
+    if not can_see_internal(user):
+        visible = visible.filter(status=Engagement.Status.DELIVERED)
+    return visible
+
+
+def sites_loggable_by(user) -> QuerySet[Site]:
+    if user.has_perm("engagements.log_engagement_any_site"):
+        return Site.objects.all()
+    if user.has_perm("engagements.log_engagement"):
+        return Site.objects.filter(liaison=user)
+    return Site.objects.none()
+
+
+def engagements_editable_by(user) -> QuerySet[Engagement]:
+    return Engagement.objects.filter(site__in=sites_loggable_by(user))
+
+
+def get_engagement_for(user, pk: int) -> Engagement:
+    return get_object_or_404(
+        engagements_visible_to(user).select_related("site__jurisdiction", "site__liaison"), pk=pk
+    )
+
+
+def get_engagement_for_edit(user, pk: int) -> Engagement:
+    # 404 for an engagement of a site the liaison is not assigned to.
+    return get_object_or_404(
+        engagements_editable_by(user).select_related("site__jurisdiction"), pk=pk
+    )
+
+
+def get_site_for_logging(user, site_pk: int) -> Site:
+    return get_object_or_404(sites_loggable_by(user).select_related("jurisdiction"), pk=site_pk)
+
+
+def can_log_for(user, site: Site) -> bool:
+    return sites_loggable_by(user).filter(pk=site.pk).exists()
+
+
+def can_import(user) -> bool:
+    return user.has_perm("engagements.log_engagement")

@@ -1,0 +1,200 @@
+"""TTA engagements: what was planned and delivered for each site, after BJA's TTA reporting.
+
+Fields marked INTERNAL are for DOJ staff and liaisons only; a site's applicants
+see delivered engagements without them.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from program.focus_areas import FocusArea
+
+
+class Engagement(models.Model):
+    class Type(models.TextChoices):
+        ASSESSMENT = "assessment", _("Assessment")
+        SITE_VISIT = "site_visit", _("Site visit")
+        TRAINING = "training", _("Training")
+        TECHNICAL_ASSISTANCE = "technical_assistance", _("Technical assistance / consultation")
+        PEER_EXCHANGE = "peer_exchange", _("Peer exchange")
+        COMMUNITY_OF_PRACTICE = "community_of_practice", _("Community of practice session")
+        WEBINAR = "webinar", _("Webinar or virtual workshop")
+        EMBEDDED_EXPERT = "embedded_expert", _("Embedded subject-matter expert")
+        STRATEGIC_PLANNING = "strategic_planning", _("Strategic-planning session")
+        SYMPOSIUM = "symposium", _("Symposium or summit")
+        CONFERENCE_SUPPORT = "conference_support", _("Conference support")
+
+    class Delivery(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS = {
+        Status.PLANNED: {Status.DELIVERED, Status.CANCELLED},
+    }
+
+    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="engagements")
+    tracking_number = models.CharField(
+        _("tracking number"), max_length=17, unique=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=30, choices=Type)
+    # A list of FocusArea values; validated by forms and the importer.
+    focus_areas = models.JSONField(_("focus areas"), default=list, blank=True)
+    provider = models.CharField(
+        _("provider"),
+        max_length=150,
+        help_text=_("The DOJ component or TTA provider delivering it, e.g. BJA, ATF, CNA."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery)
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Planned: the estimate. Delivered: the actual hours."),
+    )
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    agencies_represented = models.PositiveIntegerField(
+        _("agencies represented"), null=True, blank=True
+    )
+    target_audience = models.CharField(_("target audience"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    summary = models.TextField(_("summary"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    milestones = models.TextField(_("milestones"), blank=True)
+    internal_notes = models.TextField(  # INTERNAL
+        _("internal notes"), blank=True, help_text=_("DOJ staff and liaisons only.")
+    )
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)  # INTERNAL
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        permissions = [
+            ("log_engagement", "Can log engagements for the sites assigned to them"),
+            ("log_engagement_any_site", "Can log engagements for any site"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="engagement_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0), name="engagement_hours_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["site", "status", "start_date"])]
+
+    def __str__(self):
+        return f"{self.tracking_number} {self.title}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def focus_area_labels(self) -> list[str]:
+        labels = dict(FocusArea.choices)
+        return [labels.get(value, value) for value in self.focus_areas]
+
+
+class TrackingCounter(models.Model):
+    """The last tracking-number sequence used on a day; its row is locked to hand out the next."""
+
+    day = models.DateField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day}: {self.last_value}"
+
+
+class FollowUpAction(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="follow_ups")
+    description = models.CharField(_("action"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=150)
+    due_date = models.DateField(_("due date"))
+    done = models.BooleanField(_("done"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+def attachment_path(instance, filename):
+    # The stored name is not the uploaded one: user input never decides a path.
+    return f"engagements/{instance.engagement_id}/{instance.uuid}{instance.extension}"
+
+
+class Attachment(models.Model):  # INTERNAL: staff and liaisons only
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="attachments")
+    uuid = models.UUIDField(unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size_bytes = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class NarrativeUpdate(models.Model):  # INTERNAL: BJA's half-year narrative
+    """The liaison's narrative for one site and half-year, with that period's figures."""
+
+    class Half(models.IntegerChoices):
+        FIRST = 1, _("January-June")
+        SECOND = 2, _("July-December")
+
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="narratives")
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=Half)
+    narrative = models.TextField(_("narrative update"))
+    # Pre-filled from the engagement log when the form opens; the liaison may correct them.
+    engagements_delivered = models.PositiveIntegerField(_("engagements delivered"), default=0)
+    hours_delivered = models.DecimalField(
+        _("hours delivered"), max_digits=8, decimal_places=1, default=0
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "year", "half"], name="one_narrative_per_half")
+        ]
+
+    def __str__(self):
+        return f"{self.site_id} {self.year} H{self.half}"

@@ -1,0 +1,388 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sites.access import can_see_internal
+
+from .access import (
+    can_import,
+    engagements_visible_to,
+    get_engagement_for,
+    get_engagement_for_edit,
+    get_site_for_logging,
+)
+from .filters import EngagementFilter
+from .forms import (
+    AttachmentForm,
+    CancelForm,
+    DeliverForm,
+    EngagementForm,
+    FollowUpFormSet,
+    ImportForm,
+    NarrativeForm,
+)
+from .imports import COLUMN_HELP, COLUMNS, engagements_import, template_csv
+from .models import Engagement, NarrativeUpdate
+from .services import (
+    EngagementError,
+    attachment_add,
+    engagement_cancel,
+    engagement_deliver,
+    engagement_log,
+    engagement_update,
+    follow_up_set_done,
+    half_year_bounds,
+    half_year_figures,
+    narrative_save,
+)
+
+LIST_PAGE_SIZE = 50
+EXPORT_COLUMNS = [
+    "tracking_number", "site_id", "site", "state", "title", "type", "focus_areas", "provider",
+    "start_date", "end_date", "delivery", "hours", "participants", "agencies_represented",
+    "target_audience", "status", "summary", "outcomes", "milestones",
+]  # fmt: skip
+
+
+# Anyone signed in; each sees the engagements of the sites they may read (applicants:
+# their own site's delivered engagements).
+@login_required
+def engagement_list(request):
+    engagements = engagements_visible_to(request.user).select_related("site__jurisdiction")
+    engagement_filter = EngagementFilter(
+        request.GET or None, queryset=engagements.order_by("-start_date", "-pk")
+    )
+    if request.GET.get("format") == "csv":
+        return _export_csv(engagement_filter.qs)
+    page = Paginator(engagement_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "engagements/engagement_list.html",
+        {"filter": engagement_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def _cell(value) -> str:
+    # Spreadsheets run cells that start with these characters as formulas (CSV injection).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_csv(engagements) -> HttpResponse:
+    # No INTERNAL fields (notes, cancellation reasons): the export is safe to share.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="psp-engagements-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    for e in engagements:
+        values = [
+            e.tracking_number, e.site_id, e.site.jurisdiction.name, e.site.jurisdiction.state,
+            e.title, e.type, ";".join(e.focus_areas), e.provider, e.start_date, e.end_date,
+            e.delivery, e.hours, e.participants, e.agencies_represented, e.target_audience,
+            e.status, e.summary, e.outcomes, e.milestones,
+        ]  # fmt: skip
+        writer.writerow([_cell(value) for value in values])
+    return response
+
+
+def _require_logger(user) -> None:
+    # A role without the permission gets 403; a liaison outside their sites gets 404 below.
+    if not user.has_perm("engagements.log_engagement"):
+        raise PermissionDenied
+
+
+def _follow_up_changes(formset):
+    """(kept, removed) follow-up actions from a valid formset, for the service."""
+    kept, removed = [], []
+    for form in formset.forms:
+        if formset._should_delete_form(form):
+            if form.instance.pk:
+                removed.append(form.instance)
+            continue
+        if form.has_changed():
+            fields = {
+                name: form.cleaned_data[name]
+                for name in form._meta.fields
+                if name != formset.fk.name
+            }
+            kept.append((form.instance if form.instance.pk else None, fields))
+    return kept, removed
+
+
+def _apply_errors(form, exc):
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_create(request, site_pk):
+    _require_logger(request.user)
+    site = get_site_for_logging(request.user, site_pk)
+    form = EngagementForm(request.POST or None)
+    formset = FollowUpFormSet(request.POST or None, prefix="followups")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        kept, _removed = _follow_up_changes(formset)
+        try:
+            engagement = engagement_log(site=site, actor=request.user, follow_ups=kept, **data)
+        except (EngagementError, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Engagement logged: {engagement.tracking_number}.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(
+        request,
+        "engagements/engagement_form.html",
+        {"form": form, "formset": formset, "site": site, "engagement": None},
+    )
+
+
+# Anyone who may read the site; applicants see delivered engagements without INTERNAL fields.
+@login_required
+def engagement_detail(request, pk):
+    engagement = get_engagement_for(request.user, pk)
+    internal = can_see_internal(request.user)
+    can_edit = internal and _can_edit(request.user, engagement)
+    return render(
+        request,
+        "engagements/engagement_detail.html",
+        {
+            "engagement": engagement,
+            "site": engagement.site,
+            "internal": internal,
+            "follow_ups": list(engagement.follow_ups.all()) if internal else [],
+            "attachments": list(engagement.attachments.all()) if internal else [],
+            "can_edit": can_edit,
+            "attachment_form": AttachmentForm() if can_edit else None,
+        },
+    )
+
+
+def _can_edit(user, engagement) -> bool:
+    from .access import engagements_editable_by
+
+    return engagements_editable_by(user).filter(pk=engagement.pk).exists()
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_edit(request, pk):
+    _require_logger(request.user)
+    engagement = get_engagement_for_edit(request.user, pk)
+    if engagement.status == Engagement.Status.CANCELLED:
+        messages.error(request, "A cancelled engagement cannot be changed.")
+        return redirect("engagements:detail", pk=engagement.pk)
+    form = EngagementForm(request.POST or None, instance=engagement)
+    formset = FollowUpFormSet(request.POST or None, instance=engagement, prefix="followups")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        kept, removed = _follow_up_changes(formset)
+        try:
+            engagement_update(
+                engagement=engagement,
+                actor=request.user,
+                follow_ups=kept,
+                removed_follow_ups=removed,
+                **form.cleaned_data,
+            )
+        except (EngagementError, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Engagement saved.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(
+        request,
+        "engagements/engagement_form.html",
+        {"form": form, "formset": formset, "site": engagement.site, "engagement": engagement},
+    )
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_deliver_view(request, pk):
+    _require_logger(request.user)
+    engagement = get_engagement_for_edit(request.user, pk)
+    initial = {
+        "start_date": engagement.start_date,
+        "end_date": engagement.end_date,
+        "hours": engagement.hours,
+        "participants": engagement.participants,
+        "agencies_represented": engagement.agencies_represented,
+        "outcomes": engagement.outcomes,
+    }
+    form = DeliverForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_deliver(engagement=engagement, actor=request.user, **form.cleaned_data)
+        except (EngagementError, ValidationError) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Marked delivered.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(
+        request,
+        "engagements/engagement_status.html",
+        {"form": form, "engagement": engagement, "heading": "Mark delivered"},
+    )
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_cancel_view(request, pk):
+    _require_logger(request.user)
+    engagement = get_engagement_for_edit(request.user, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement_cancel(
+                engagement=engagement, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except EngagementError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Engagement cancelled.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(
+        request,
+        "engagements/engagement_status.html",
+        {"form": form, "engagement": engagement, "heading": "Cancel engagement"},
+    )
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_upload(request, pk):
+    _require_logger(request.user)
+    engagement = get_engagement_for_edit(request.user, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attachment_add(
+                engagement=engagement, upload=form.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "File attached.")
+            return redirect("engagements:detail", pk=engagement.pk)
+    return render(
+        request,
+        "engagements/engagement_status.html",
+        {"form": form, "engagement": engagement, "heading": "Attach a file"},
+    )
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_POST
+def follow_up_done(request, pk, action_pk):
+    _require_logger(request.user)
+    engagement = get_engagement_for_edit(request.user, pk)
+    action = get_object_or_404(engagement.follow_ups, pk=action_pk)
+    follow_up_set_done(action=action, done=request.POST.get("done") != "0", actor=request.user)
+    messages.success(request, f"Follow-up updated: {action.description}.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("engagements:detail", pk=engagement.pk)
+
+
+# DOJ staff and liaisons who may read the site (attachments are INTERNAL). Others 404.
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    engagement = get_engagement_for(request.user, pk)
+    if not can_see_internal(request.user):
+        raise Http404
+    attachment = get_object_or_404(engagement.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+# Liaisons and program admins (engagements.log_engagement); rows only for sites they may log for.
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_import(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = engagements_import(file=form.cleaned_data["file"], actor=request.user)
+        if result.ok:
+            messages.success(request, f"Imported {len(result.created)} engagements.")
+            return redirect("sites:workspace")
+    return render(
+        request,
+        "engagements/engagement_import.html",
+        {"form": form, "result": result, "columns": [(c, COLUMN_HELP.get(c, "")) for c in COLUMNS]},
+    )
+
+
+# Liaisons and program admins (engagements.log_engagement).
+@login_required
+def import_template(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="engagements-import-template.csv"'
+    return response
+
+
+# Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
+@login_required
+@require_http_methods(["GET", "POST"])
+def narrative_edit(request, site_pk, year, half):
+    _require_logger(request.user)
+    site = get_site_for_logging(request.user, site_pk)
+    if half not in NarrativeUpdate.Half.values or not 2014 <= year <= timezone.localdate().year:
+        raise Http404
+    first, last = half_year_bounds(year, half)
+    if first > timezone.localdate():
+        raise Http404
+    existing = NarrativeUpdate.objects.filter(site=site, year=year, half=half).first()
+    figures = half_year_figures(site=site, year=year, half=half)
+    form = NarrativeForm(
+        request.POST or None,
+        instance=existing or NarrativeUpdate(site=site, year=year, half=half),
+        initial=None if existing else figures,
+    )
+    if request.method == "POST" and form.is_valid():
+        narrative_save(site=site, year=year, half=half, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Narrative update saved.")
+        return redirect("sites:detail", pk=site.pk)
+    return render(
+        request,
+        "engagements/narrative_form.html",
+        {
+            "form": form,
+            "site": site,
+            "year": year,
+            "half_label": NarrativeUpdate.Half(half).label,
+            "first": first,
+            "last": last,
+            "figures": figures,
+        },
+    )

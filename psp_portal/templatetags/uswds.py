@@ -1,0 +1,283 @@
+"""Template helpers for the USWDS look: the crispy-forms "uswds" pack and base.html.
+
+Registered in settings.TEMPLATES["OPTIONS"]["libraries"] as "uswds" (psp_portal is not an
+installed app, so Django would not discover this module by itself). Load with
+`{% load uswds %}`.
+
+The ids follow Django's own convention (`<auto_id>_helptext`, `<auto_id>_error`), so the
+`aria-describedby` Django would compute and the ids the templates print always agree.
+"""
+
+import os
+
+from django import forms, template
+from django.forms.boundfield import BoundWidget
+from django.forms.utils import flatatt
+
+register = template.Library()
+
+# Button classes crispy's layout objects carry (Bootstrap names) -> USWDS classes.
+_BUTTON_CLASSES = {
+    "btn": "",
+    "btn-primary": "",
+    "btn-secondary": "usa-button--outline",
+    "btn-inverse": "usa-button--outline",
+    "btn-danger": "usa-button--secondary",
+    "btn-link": "usa-button--unstyled",
+}
+
+
+def _is_choice_list(widget) -> bool:
+    # RadioSelect and CheckboxSelectMultiple (a RadioSelect subclass in Django's tree).
+    return isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+
+
+def _join(*classes) -> str:
+    seen = []
+    for chunk in classes:
+        for name in (chunk or "").split():
+            if name not in seen:
+                seen.append(name)
+    return " ".join(seen)
+
+
+@register.filter
+def uswds_kind(field) -> str:
+    """How field.html lays the field out: choices, checkbox, file, select, textarea, input."""
+    widget = field.field.widget
+    if _is_choice_list(widget):
+        return "choices"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
+
+
+@register.filter
+def uswds_is_radio(field) -> bool:
+    widget = field.field.widget
+    return isinstance(widget, forms.RadioSelect) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    )
+
+
+@register.filter
+def uswds_initial_file_name(field) -> str:
+    """The name of the file already stored for a file field (shown on redisplay), or ''."""
+    if uswds_kind(field) != "file":
+        return ""
+    initial = field.initial
+    name = getattr(initial, "name", None)
+    # A stored FieldFile has a name and no content_type; a fresh upload is not "stored".
+    if not name or hasattr(initial, "content_type"):
+        return ""
+    return os.path.basename(name)
+
+
+def _describedby(field, show_errors: bool) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if uswds_initial_file_name(field):
+        ids.append(f"{field.auto_id}_current")
+    if uswds_dropped_upload(field):
+        ids.append(f"{field.auto_id}_again")
+    if show_errors and field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
+
+
+@register.filter
+def uswds_describedby(field, show_errors=True) -> str:
+    """The ids a field's input (or fieldset) is described by: hint, stored file, error."""
+    if not field.auto_id:
+        return ""
+    return _describedby(field, bool(show_errors))
+
+
+@register.simple_tag(takes_context=True)
+def uswds_widget(context, field, extra_class=""):
+    """Render a field's input with USWDS classes, aria-describedby and aria-invalid.
+
+    Django adds `required`, `aria-invalid="true"` (when the field has errors) and the
+    `id`; this adds the classes and an aria-describedby that also names the
+    stored-file note. File fields render as a plain file input: the browser cannot
+    prefill one, and Django's ClearableFileInput would ask the storage for a public URL,
+    which uploads deliberately do not have.
+    """
+    widget = field.field.widget
+    show_errors = context.get("form_show_errors", True) is not False
+    kind = uswds_kind(field)
+    base = {
+        "checkbox": "usa-checkbox__input",
+        "file": "usa-file-input",
+        "select": "usa-select",
+        "textarea": "usa-textarea",
+    }.get(kind, "usa-input")
+    error = ""
+    if show_errors and field.errors and kind in ("input", "select", "textarea"):
+        error = "usa-input--error"
+    attrs = {"class": _join(widget.attrs.get("class"), base, error, extra_class)}
+    if field.auto_id and not widget.attrs.get("aria-describedby"):
+        describedby = _describedby(field, show_errors)
+        if describedby:
+            attrs["aria-describedby"] = describedby
+    if kind == "file":
+        plain = forms.FileInput(attrs={**widget.attrs})
+        plain.is_required = widget.is_required
+        return field.as_widget(widget=plain, attrs=attrs)
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def uswds_choices(field):
+    """Options of a radio or checkbox list: [{"id", "label", "input"}], input HTML ready.
+
+    Each input carries Django's attributes (checked, required, aria-invalid) plus the
+    USWDS class; the fieldset around them carries aria-describedby.
+    """
+    widget = field.field.widget
+    css = "usa-radio__input" if uswds_is_radio(field) else "usa-checkbox__input"
+    id_ = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
+    attrs["class"] = _join(widget.attrs.get("class"), css)
+    values = widget.format_value(field.value())
+    options = []
+    for _group, group_options, _index in widget.optgroups(field.html_name, values, attrs):
+        for option in group_options:
+            bound = BoundWidget(widget, option, field.form.renderer)
+            options.append(
+                {
+                    "id": option["attrs"].get("id", ""),
+                    "label": option["label"],
+                    "input": bound.tag(wrap_label=False),
+                }
+            )
+    return options
+
+
+@register.simple_tag
+def uswds_clear_checkbox(field):
+    """Name and id of ClearableFileInput's "remove the stored file" checkbox, or None."""
+    widget = field.field.widget
+    if (
+        not isinstance(widget, forms.ClearableFileInput)
+        or field.field.required
+        or not uswds_initial_file_name(field)
+    ):
+        return None
+    name = widget.clear_checkbox_name(field.html_name)
+    return {"name": name, "id": widget.clear_checkbox_id(name)}
+
+
+@register.filter
+def uswds_has_required(form) -> bool:
+    """True when a visible field of the form (or of any form of a formset) is required."""
+    forms_ = getattr(form, "forms", None)
+    if forms_ is not None:
+        candidates = list(forms_) or [form.empty_form]
+        return any(uswds_has_required(f) for f in candidates)
+    return any(f.field.required and not f.is_hidden for f in form)
+
+
+def _form_error_items(form, prefix_text=""):
+    items = []
+    for error in form.non_field_errors():
+        items.append({"href": "", "message": f"{prefix_text}{error}"})
+    for field in form:
+        for error in field.errors:
+            label = field.label or field.name
+            href = f"#{field.auto_id}" if field.auto_id and not field.is_hidden else ""
+            items.append({"href": href, "message": f"{prefix_text}{label}: {error}"})
+    return items
+
+
+@register.simple_tag
+def uswds_error_items(form):
+    """Every error of a form or formset, in page order, for the error summary.
+
+    Each item is {"href": "#<input id>" or "", "message": "<Label>: <error>"}; non-field
+    and formset-level errors have no link.
+    """
+    forms_ = getattr(form, "forms", None)
+    if forms_ is None:
+        return _form_error_items(form) if form.is_bound else []
+    if not form.is_bound:
+        return []
+    items = [{"href": "", "message": str(e)} for e in form.non_form_errors()]
+    for number, member in enumerate(forms_, start=1):
+        items.extend(_form_error_items(member, prefix_text=f"Item {number}: "))
+    return items
+
+
+@register.filter
+def uswds_button_classes(field_classes) -> str:
+    """Translate crispy's Bootstrap button classes into USWDS ones."""
+    names = ["usa-button"]
+    for name in (field_classes or "").split():
+        mapped = _BUTTON_CLASSES.get(name, name)
+        if mapped and mapped not in names:
+            names.append(mapped)
+    return " ".join(names)
+
+
+@register.filter
+def uswds_other_attrs(attrs) -> str:
+    """The helper's form attributes other than class, id and action, flattened."""
+    if not isinstance(attrs, dict):
+        return ""
+    rest = {k: v for k, v in attrs.items() if k not in ("class", "id", "action")}
+    return flatatt({k.replace("_", "-"): v for k, v in rest.items()})
+
+
+@register.simple_tag(takes_context=True)
+def nav_is_current(context, url) -> bool:
+    """True when the request is for this navigation entry or a page under it."""
+    request = context.get("request")
+    if request is None or not url:
+        return False
+    path = request.path
+    if url == "/":
+        return path == "/"
+    return path == url or path.startswith(url.rstrip("/") + "/")
+
+
+@register.filter
+def uswds_alert_class(message) -> str:
+    """USWDS alert modifier for a django.contrib.messages message."""
+    tags = getattr(message, "tags", "") or ""
+    for level in ("error", "warning", "success", "info"):
+        if level in tags.split():
+            return f"usa-alert--{level}"
+    return "usa-alert--info"
+
+
+@register.filter
+def uswds_has_tag(tags, name) -> bool:
+    """For allauth elements: is `name` among the element's tags."""
+    return bool(tags) and name in tags
+
+
+@register.filter
+def uswds_not_false(value) -> bool:
+    """False only for an explicit False (crispy's form_show_errors); a missing value is True."""
+    return value is not False
+
+
+@register.filter
+def uswds_dropped_upload(field) -> str:
+    """Name of a file chosen on the last submit that browsers cannot keep on redisplay, or ''.
+
+    A file input cannot be prefilled, so when the form comes back with errors the
+    person must choose the file again; the template says so beside the field.
+    """
+    form = field.form
+    if uswds_kind(field) != "file" or not form.is_bound or not form.errors:
+        return ""
+    upload = form.files.get(field.html_name)
+    return os.path.basename(getattr(upload, "name", "") or "")

@@ -1,0 +1,52 @@
+"""Who may see a report. The kind that owns the data decides (kind.can_view)."""
+
+from django.http import Http404
+
+from .kinds import UnknownReportKind, get_kind
+from .models import Report
+
+MINE_LIMIT = 100
+
+
+def reports_requested_by(user):
+    """The user's own reports, newest first (the "My reports" list)."""
+    return Report.objects.filter(requested_by=user).order_by("-created_at", "-pk")[:MINE_LIMIT]
+
+
+def can_view(user, report: Report) -> bool:
+    """May see the report's data: only the kind knows what the report covers."""
+    try:
+        kind = get_kind(report.kind)
+    except UnknownReportKind:
+        return False
+    return bool(kind.can_view(user, report))
+
+
+def can_see_status(user, report: Report) -> bool:
+    """The requester always sees what became of their request; others need can_view."""
+    return (report.requested_by_id is not None and report.requested_by_id == user.pk) or can_view(
+        user, report
+    )
+
+
+def can_download(user, report: Report) -> bool:
+    # Even the requester needs can_view: access to the covered data may have ended
+    # (a liaison moved to another site) since the report was requested.
+    return report.status == Report.Status.READY and bool(report.file) and can_view(user, report)
+
+
+def can_see_error(user, report: Report) -> bool:
+    """The technical error is for DOJ staff who may view the report; others get a neutral message."""
+    return getattr(user, "is_portal_staff", False) and can_view(user, report)
+
+
+def get_report_for(user, pk: int) -> Report:
+    # 404, not 403: a user must not learn which report ids exist.
+    report = Report.objects.select_related("requested_by").filter(pk=pk).first()
+    if report is None or not can_see_status(user, report):
+        raise Http404("No such report.")
+    return report
+
+
+def can_configure(user) -> bool:
+    return user.has_perm("reports.configure_reports")

@@ -1,0 +1,15 @@
+# Attaches the reports permissions (request_program_reports, configure_reports)
+# to the role groups declared in accounts/roles.py.
+
+from django.db import migrations
+
+from accounts.roles import sync_role_groups
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0001_initial"),
+        ("accounts", "0002_role_groups"),
+    ]
+
+    operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]

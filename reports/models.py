@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+DEFAULT_MARKING = "CONTROLLED UNCLASSIFIED INFORMATION // FOR OFFICIAL USE ONLY"
+
+
+class Report(models.Model):
+    """One requested PDF. The row, not the Celery result, is the source of truth."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Being produced")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=50, db_index=True)
+    # Ids and plain values only, never model data: the worker reads current data by id.
+    params = models.JSONField(_("parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,  # scheduled reports have no requester
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The technical reason of a failure, shown to staff only.
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to="reports/", max_length=255, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Last time a render task was published for this row; the sweeper re-publishes
+    # rows still queued long after it.
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    # Claimed before kind.on_ready runs, so the "your report is ready" side effect
+    # happens at most once even when the task is delivered twice.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    # Scheduled reports only, e.g. "program_report:2026-Q3": unique, so a second
+    # run of the schedule for the same period creates no second report.
+    schedule_key = models.CharField(
+        _("schedule key"), max_length=60, null=True, blank=True, unique=True, editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="report_mine_idx")]
+        permissions = [
+            ("request_program_reports", "Can request program-wide reports"),
+            ("configure_reports", "Can configure reports (handling marking)"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def kind_title(self) -> str:
+        from .kinds import UnknownReportKind, get_kind
+
+        try:
+            return get_kind(self.kind).title
+        except UnknownReportKind:
+            return self.kind
+
+
+class ReportSettings(models.Model):
+    """The program's report settings: a single row, edited by program admins."""
+
+    marking = models.CharField(
+        _("handling marking"),
+        max_length=200,
+        default=DEFAULT_MARKING,
+        help_text=_("Printed on the cover and at the top and bottom of every page of every PDF."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+
+    def __str__(self):
+        return "Report settings"
+
+    @classmethod
+    def load(cls) -> "ReportSettings":
+        # pk=1 is the only row; get_or_create makes a fresh database work without fixtures.
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,156 @@
+"""Who may see and do what in review and selection. Lists and detail pages start here.
+
+Reviewers hold `applications.review_application`, which lets the intake pages show them
+every submitted SOI; the review pages are narrower: a reviewer sees only the SOIs
+assigned to them, and none they declared a conflict on.
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
+
+from applications.access import applications_visible_to
+from applications.models import Application
+
+from .models import ConflictDeclaration, Decision, Review, ReviewAssignment
+
+SEE_ALL_PERMS = (
+    "applications.decide_application",
+    "applications.assign_reviewers",
+    "applications.view_all_applications",
+)
+
+
+def can_see_all(user) -> bool:
+    """Selecting officials and program admins see every submitted SOI."""
+    return user.is_authenticated and any(user.has_perm(perm) for perm in SEE_ALL_PERMS)
+
+
+def is_reviewer(user) -> bool:
+    return user.is_authenticated and user.has_perm("applications.review_application")
+
+
+def can_use_review_pages(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("reviews.open_review_queue")
+        and (can_see_all(user) or is_reviewer(user))
+    )
+
+
+def can_assign(user) -> bool:
+    return user.has_perm("applications.assign_reviewers")
+
+
+def can_decide(user) -> bool:
+    return user.has_perm("applications.decide_application")
+
+
+def can_override_screening(user) -> bool:
+    return user.has_perm("applications.override_screening")
+
+
+def can_reopen_review(user) -> bool:
+    # The selecting official, who owns the slate, decides when a score may change again.
+    return user.has_perm("applications.decide_application")
+
+
+def can_reverse_decision(user) -> bool:
+    return user.has_perm("applications.reverse_decision")
+
+
+def can_release(user) -> bool:
+    return user.has_perm("reviews.release_decisions")
+
+
+def _submitted(user) -> QuerySet[Application]:
+    # Start from the intake app's scope so the two apps cannot disagree, then drop drafts.
+    return applications_visible_to(user).exclude(status=Application.Status.DRAFT)
+
+
+def _conflicted(user):
+    return ConflictDeclaration.objects.filter(
+        application=OuterRef("pk"), reviewer=user, has_conflict=True
+    )
+
+
+def _assigned(user):
+    return ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=user)
+
+
+def queue_applications_for(user) -> QuerySet[Application]:
+    """The review queue's scope: all submitted SOIs for officials; assigned, unconflicted
+    ones for reviewers."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    if can_see_all(user):
+        return _submitted(user)
+    if is_reviewer(user):
+        return narrow_for_reviewer(user, _submitted(user))
+    return Application.objects.none()
+
+
+def narrow_for_reviewer(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Keep the SOIs assigned to `user` and not declared conflicted.
+
+    applications.access can call it (imported inside the function: a module-level import
+    would be circular) so the intake pages give reviewers the same scope as these pages.
+    """
+    return queryset.filter(Exists(_assigned(user))).exclude(Exists(_conflicted(user)))
+
+
+def get_queue_application_for(user, pk: int) -> Application:
+    # 404, not 403: a reviewer must not learn which other SOIs exist.
+    return get_object_or_404(queue_applications_for(user), pk=pk)
+
+
+def declaration_of(user, application) -> ConflictDeclaration | None:
+    return ConflictDeclaration.objects.filter(application=application, reviewer=user).first()
+
+
+def assignment_of(user, application) -> ReviewAssignment | None:
+    return ReviewAssignment.objects.filter(application=application, reviewer=user).first()
+
+
+def needs_declaration(user, application) -> bool:
+    """An assigned reviewer must declare before opening the SOI."""
+    return (
+        assignment_of(user, application) is not None and declaration_of(user, application) is None
+    )
+
+
+def can_score(user, application) -> bool:
+    if not is_reviewer(user) or application.status != Application.Status.SUBMITTED:
+        return False
+    declaration = declaration_of(user, application)
+    return (
+        assignment_of(user, application) is not None
+        and declaration is not None
+        and not declaration.has_conflict
+        and not Decision.objects.filter(application=application, reversed_at=None).exists()
+    )
+
+
+def can_see_other_scores(user, application) -> bool:
+    """Reviewers see colleagues' scores only after submitting their own; officials always."""
+    assignment = assignment_of(user, application)
+    if assignment is None:
+        return can_see_all(user)
+    return Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
+
+
+def get_review_for_reopen(user, pk: int) -> Review:
+    return get_object_or_404(
+        Review.objects.select_related("assignment__application", "assignment__reviewer").filter(
+            assignment__application__in=queue_applications_for(user)
+        ),
+        pk=pk,
+    )
+
+
+def get_decision_for(user, pk: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("application__jurisdiction").filter(
+            application__in=queue_applications_for(user)
+        ),
+        pk=pk,
+    )

@@ -1,0 +1,268 @@
+"""Review and selection state, kept apart from the SOI itself.
+
+The intake app owns `Application.status` (draft, submitted, withdrawn); everything staff
+do after submission (assignments, conflict declarations, scores, screening overrides,
+decisions) lives here, so the two workflows never write the same column.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# (key, label, help) for the five scored criteria, in the order the form shows them.
+CRITERIA = [
+    ("severity", _("Severity of violent crime"), _("Sustained violent crime far above the national rate.")),
+    ("leadership", _("Leadership commitment"), _("Commitment of the mayor, chief and prosecutor.")),
+    ("readiness", _("Readiness for intensive TTA"), _("Capacity to take on intensive assistance now.")),
+    ("partnerships", _("Partnerships"), _("Local, state and federal partners, the USAO included.")),
+    ("tta_clarity", _("Clarity of TTA needs"), _("How clearly the SOI states the help it wants.")),
+]  # fmt: skip
+CRITERION_KEYS = [key for key, _label, _help in CRITERIA]
+MAX_SCORE = 5
+MAX_TOTAL = MAX_SCORE * len(CRITERIA)
+
+
+class ReviewAssignment(models.Model):
+    """A reviewer asked to score one SOI."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application", "assigned_at"]
+        permissions = [
+            ("open_review_queue", "Can open the review queue (scope set by other permissions)"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_assignment_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.application}"
+
+
+class ConflictDeclaration(models.Model):
+    """A reviewer's statement of conflict (or none) on one SOI. Never deleted."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="conflict_declarations"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflict_declarations"
+    )
+    has_conflict = models.BooleanField(_("I have a conflict of interest"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application", "declared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_declaration_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        state = "conflict" if self.has_conflict else "no conflict"
+        return f"{self.reviewer} on {self.application}: {state}"
+
+
+class Review(models.Model):
+    """One reviewer's scores (0-5 per criterion), recommendation and notes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class Recommendation(models.TextChoices):
+        SELECT = "select", _("Select")
+        DO_NOT_SELECT = "do_not_select", _("Do not select")
+        DISCUSS = "discuss", _("Discuss")
+
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.DRAFT},  # reopened by a selecting official
+    }
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.PROTECT, related_name="review"
+    )
+    score_severity = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_SCORE)]
+    )
+    score_leadership = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_SCORE)]
+    )
+    score_readiness = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_SCORE)]
+    )
+    score_partnerships = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_SCORE)]
+    )
+    score_tta_clarity = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_SCORE)]
+    )
+    comment_severity = models.TextField(blank=True)
+    comment_leadership = models.TextField(blank=True)
+    comment_readiness = models.TextField(blank=True)
+    comment_partnerships = models.TextField(blank=True)
+    comment_tta_clarity = models.TextField(blank=True)
+    recommendation = models.CharField(max_length=20, choices=Recommendation, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    # Sum of the five scores, written at submit so the queue can average it in SQL.
+    total_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assignment"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    score_severity__lte=MAX_SCORE,
+                    score_leadership__lte=MAX_SCORE,
+                    score_readiness__lte=MAX_SCORE,
+                    score_partnerships__lte=MAX_SCORE,
+                    score_tta_clarity__lte=MAX_SCORE,
+                ),
+                name="review_scores_at_most_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review by {self.assignment.reviewer} of {self.assignment.application}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    def scores(self) -> list[dict]:
+        """Each criterion with its score and comment, for templates."""
+        return [
+            {
+                "key": key,
+                "label": label,
+                "score": getattr(self, f"score_{key}"),
+                "comment": getattr(self, f"comment_{key}"),
+            }
+            for key, label, _help in CRITERIA
+        ]
+
+
+class ScreeningOverride(models.Model):
+    """A selecting official's written override of one screening check (or the overall result).
+
+    Rows are only added: the latest row for a check is the one in force, and the earlier
+    ones stay as the record of who changed what and why.
+    """
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="screening_overrides"
+    )
+    check_key = models.CharField(_("screening check"), max_length=20)  # or "overall"
+    result = models.CharField(_("result"), max_length=10, choices=Result)
+    reason = models.TextField(_("reason"))
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application", "overridden_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application}: {self.check_key} -> {self.result}"
+
+
+class Decision(models.Model):
+    """The selecting official's decision on one SOI.
+
+    At most one decision per SOI is in force (not reversed); a reversed decision stays as
+    the record, and a new one may then be recorded.
+    """
+
+    class Outcome(models.TextChoices):
+        SELECTED = "selected", _("Selected")
+        NOT_SELECTED = "not_selected", _("Not selected")
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome)
+    rationale = models.TextField(_("rationale"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversal_reason = models.TextField(blank=True)
+    site = models.ForeignKey(
+        "sites.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    letter = models.ForeignKey(
+        "reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application", "-decided_at"]
+        constraints = [
+            # The backstop behind decision_record's row lock: two officials deciding
+            # at once cannot both leave a decision in force.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(reversed_at__isnull=True),
+                name="one_decision_in_force_per_soi",
+            )
+        ]
+        permissions = [
+            ("release_decisions", "Can release a cycle's decisions to applicants"),
+        ]
+
+    def __str__(self):
+        return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.reversed_at is None
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None and self.reversed_at is None

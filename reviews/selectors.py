@@ -1,0 +1,194 @@
+"""Named read queries: the queue and slate rows, and the status applicants see."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from applications.models import Application
+
+from .models import MAX_TOTAL, Decision, Review, ReviewAssignment
+from .screening import RESULT_ORDER, Screening, screen, screening_prefetch
+
+# Internal review states shown to staff (never to applicants).
+UNASSIGNED, IN_REVIEW, REVIEWED, DECIDED, RELEASED, WITHDRAWN = (
+    "unassigned", "in_review", "reviewed", "decided", "released", "withdrawn",
+)  # fmt: skip
+STATUS_LABELS = {
+    UNASSIGNED: "Awaiting assignment",
+    IN_REVIEW: "In review",
+    REVIEWED: "Reviews complete",
+    DECIDED: "Decided (not released)",
+    RELEASED: "Decision released",
+    WITHDRAWN: "Withdrawn",
+}
+
+
+def with_applicant_status(queryset):
+    """Load what `applicant_facing_status` needs for a whole list in two extra queries."""
+    released = (
+        Decision.objects.filter(reversed_at=None).exclude(released_at=None).select_related("letter")
+    )
+    return queryset.annotate(
+        has_review_assignment=Exists(ReviewAssignment.objects.filter(application=OuterRef("pk")))
+    ).prefetch_related(Prefetch("decisions", queryset=released, to_attr="released_decisions"))
+
+
+def released_decision_for(application) -> Decision | None:
+    """The decision an applicant may see (with its letter), or None."""
+    if hasattr(application, "released_decisions"):
+        return application.released_decisions[0] if application.released_decisions else None
+    return (
+        Decision.objects.filter(application=application, reversed_at=None)
+        .exclude(released_at=None)
+        .select_related("letter")
+        .first()
+    )
+
+
+def applicant_facing_status(application) -> str:
+    """What applicants are told: never scores, reviewers or unreleased decisions."""
+    if application.status == Application.Status.DRAFT:
+        return "Draft"
+    if application.status == Application.Status.WITHDRAWN:
+        return "Withdrawn"
+    decision = released_decision_for(application)
+    if decision is not None:
+        return decision.get_outcome_display()
+    assigned = getattr(application, "has_review_assignment", None)  # from with_applicant_status
+    if assigned is None:
+        assigned = ReviewAssignment.objects.filter(application=application).exists()
+    return "Under review" if assigned else "Submitted"
+
+
+@dataclass
+class QueueRow:
+    application: Application
+    screening: Screening
+    assignments: list
+    reviews: list  # submitted reviews
+    decision: Decision | None
+    my_assignment: ReviewAssignment | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def review_count(self) -> int:
+        return len(self.reviews)
+
+    @property
+    def average_score(self) -> Decimal | None:
+        if not self.reviews:
+            return None
+        total = sum(review.total_score for review in self.reviews)
+        return (Decimal(total) / len(self.reviews)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def max_total(self) -> int:
+        return MAX_TOTAL
+
+    @property
+    def latest_rate(self):
+        return self.screening.latest_rate
+
+    @property
+    def status(self) -> str:
+        if self.application.status == Application.Status.WITHDRAWN:
+            return WITHDRAWN
+        if self.decision is not None:
+            return RELEASED if self.decision.released_at else DECIDED
+        if not self.assignments:
+            return UNASSIGNED
+        if len(self.reviews) >= len(self.assignments):
+            return REVIEWED
+        return IN_REVIEW
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def my_review(self) -> Review | None:
+        if self.my_assignment is None:
+            return None
+        return getattr(self.my_assignment, "review", None)
+
+
+def with_review_data(queryset):
+    """Everything the queue and slate show, in a fixed number of queries."""
+    return screening_prefetch(queryset).prefetch_related(
+        Prefetch(
+            "review_assignments",
+            queryset=ReviewAssignment.objects.select_related("review", "reviewer"),
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(reversed_at=None).select_related("decided_by"),
+            to_attr="decisions_in_force",
+        ),
+    )
+
+
+def build_rows(applications, user=None) -> list[QueueRow]:
+    rows = []
+    for application in applications:
+        assignments = list(application.review_assignments.all())
+        reviews = [
+            a.review
+            for a in assignments
+            if hasattr(a, "review") and a.review.status == Review.Status.SUBMITTED
+        ]
+        mine = next((a for a in assignments if user and a.reviewer_id == user.pk), None)
+        decisions = application.decisions_in_force
+        rows.append(
+            QueueRow(
+                application=application,
+                screening=screen(application),
+                assignments=assignments,
+                reviews=reviews,
+                decision=decisions[0] if decisions else None,
+                my_assignment=mine,
+            )
+        )
+    return rows
+
+
+SORT_KEYS = {
+    "jurisdiction": lambda r: (r.application.jurisdiction.name.lower(),),
+    "state": lambda r: (r.application.jurisdiction.state, r.application.jurisdiction.name),
+    "population": lambda r: (r.application.population or 0,),
+    "rate": lambda r: (r.latest_rate["rate"] if r.latest_rate else Decimal(-1),),
+    "ratio": lambda r: (
+        r.latest_rate["ratio"] if r.latest_rate and r.latest_rate["ratio"] else Decimal(-1),
+    ),
+    "screening": lambda r: (RESULT_ORDER[r.screening.result],),
+    "reviews": lambda r: (r.review_count,),
+    "score": lambda r: (r.average_score if r.average_score is not None else Decimal(-1),),
+    "status": lambda r: (r.status_label,),
+    "submitted": lambda r: (r.application.submitted_at or r.application.created_at,),
+    "reference": lambda r: (r.application.reference_number or "",),
+}
+DEFAULT_SORT = "submitted"
+
+
+def sort_rows(rows: list[QueueRow], sort: str) -> tuple[list[QueueRow], str]:
+    """Sort by a known key ("-key" descending); unknown keys fall back to submission order."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        key, descending = DEFAULT_SORT, False
+    # Ties keep a stable order by reference number.
+    rows = sorted(rows, key=lambda r: r.application.reference_number or "")
+    rows = sorted(rows, key=SORT_KEYS[key], reverse=descending)
+    return rows, ("-" if descending else "") + key
+
+
+def slate_rows(cycle, user) -> list[QueueRow]:
+    """The cycle's submitted SOIs ranked by average score (unscored last)."""
+    from .access import queue_applications_for
+
+    applications = with_review_data(
+        queue_applications_for(user).filter(cycle=cycle, status=Application.Status.SUBMITTED)
+    )
+    rows = build_rows(applications, user)
+    rows, _ = sort_rows(rows, "-score")
+    return rows

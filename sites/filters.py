@@ -1,0 +1,42 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.geography import STATE_CHOICES
+from program.focus_areas import FocusArea
+
+from .forms import liaison_choices
+from .models import Site
+
+
+class SiteFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    cohort_year = django_filters.NumberFilter(label=_("Cohort"))
+    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=Site.Phase.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="jurisdiction__state", choices=STATE_CHOICES
+    )
+    liaison = django_filters.ModelChoiceFilter(
+        label=_("Liaison"), queryset=lambda request: liaison_choices()
+    )
+    focus_area = django_filters.ChoiceFilter(
+        label=_("Focus area"),
+        field_name="focus_area_rows__focus_area",
+        choices=FocusArea.choices,
+        distinct=True,
+    )
+
+    class Meta:
+        model = Site
+        fields = ["q", "cohort_year", "phase", "state", "liaison", "focus_area"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(jurisdiction__name__icontains=value)
+            | Q(usao_district__iexact=value)
+            | Q(liaison__full_name__icontains=value)
+            | Q(liaison__email__icontains=value)
+        )

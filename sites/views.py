@@ -1,0 +1,362 @@
+import csv
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.geography import STATE_CHOICES
+from engagements.access import can_log_for, engagements_visible_to
+from engagements.models import NarrativeUpdate
+from engagements.stats import site_charts, with_year_figures, workspace_for
+
+from .access import (
+    can_edit_plan,
+    can_manage_sites,
+    can_see_internal,
+    can_use_program_view,
+    get_site_for,
+    sites_visible_to,
+)
+from .filters import SiteFilter
+from .forms import GoalFormSet, LiaisonAssignForm, PhaseChangeForm, SiteForm, TeamFormSet
+from .models import Site, SiteFocusArea
+from .services import (
+    SiteError,
+    goal_remove,
+    goal_save,
+    site_assign_liaison,
+    site_change_phase,
+    site_create,
+    site_update,
+    team_member_remove,
+    team_member_save,
+)
+
+PAGE_SIZE = 25
+EXPORT_COLUMNS = [
+    "id", "jurisdiction", "state", "cohort_year", "usao_district", "engagement_level", "phase",
+    "phase_started_on", "start_date", "expected_end_date", "liaison", "focus_areas",
+]  # fmt: skip
+
+
+def _site_list_queryset(user):
+    return (
+        sites_visible_to(user)
+        .select_related("jurisdiction", "liaison")
+        .prefetch_related(
+            Prefetch("focus_area_rows", queryset=SiteFocusArea.objects.order_by("focus_area"))
+        )
+        .order_by("-cohort_year", "jurisdiction__name", "pk")
+    )
+
+
+# Anyone signed in; each sees only the sites in their scope (sites.access.sites_visible_to).
+@login_required
+def site_list(request):
+    site_filter = SiteFilter(request.GET or None, queryset=_site_list_queryset(request.user))
+    sites = site_filter.qs
+    if request.GET.get("format") == "csv":
+        return _export_csv(sites)
+    page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "sites/site_list.html",
+        {
+            "filter": site_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "can_manage": can_manage_sites(request.user),
+        },
+    )
+
+
+def _cell(value) -> str:
+    # Spreadsheets run cells that start with these characters as formulas (CSV injection).
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export_csv(sites) -> HttpResponse:
+    # The filtered list, without INTERNAL fields, so any reader may export what they see.
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="psp-sites-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    for site in sites:
+        values = [
+            site.pk, site.jurisdiction.name, site.jurisdiction.state, site.cohort_year,
+            site.usao_district, site.engagement_level, site.phase, site.phase_started_on,
+            site.start_date, site.expected_end_date,
+            site.liaison.get_full_name() if site.liaison else "",
+            ";".join(area.focus_area for area in site.focus_area_rows.all()),
+        ]  # fmt: skip
+        writer.writerow([_cell(value) for value in values])
+    return response
+
+
+# Anyone whose scope includes the site (404 otherwise); INTERNAL fields for staff only.
+@login_required
+def site_detail(request, pk):
+    site = get_site_for(request.user, pk)
+    internal = can_see_internal(request.user)
+    engagements = list(
+        engagements_visible_to(request.user).filter(site=site).order_by("-start_date", "-pk")
+    )
+    phases = list(site.phases.all())
+    timeline = sorted(
+        [(p.started_on, "phase", p) for p in phases]
+        + [(e.start_date, "engagement", e) for e in engagements],
+        key=lambda item: (item[0], item[1] != "phase"),
+        reverse=True,
+    )
+    context = {
+        "site": site,
+        "internal": internal,
+        "focus_areas": [row.get_focus_area_display() for row in site.focus_area_rows.all()],
+        "team": list(site.team.all()),
+        "goals": list(site.goals.all()),
+        "timeline": timeline,
+        "engagements": engagements,
+        "charts": site_charts(site),
+        "can_manage": can_manage_sites(request.user),
+        "can_edit_plan": can_edit_plan(request.user, site),
+        "can_log": can_log_for(request.user, site),
+    }
+    if internal:
+        context["assignments"] = list(site.liaison_assignments.select_related("liaison"))
+        context["narratives"] = list(
+            NarrativeUpdate.objects.filter(site=site).select_related("author")
+        )
+        context["narrative_periods"] = _recent_halves()
+    return render(request, "sites/site_detail.html", context)
+
+
+def _recent_halves(count: int = 4) -> list[tuple[int, int]]:
+    today = timezone.localdate()
+    year, half = today.year, 1 if today.month <= 6 else 2
+    periods = []
+    for _ in range(count):
+        periods.append((year, half))
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    return periods
+
+
+# Program admins only (sites.manage_sites).
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_create_view(request):
+    if not can_manage_sites(request.user):
+        raise PermissionDenied
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            site = site_create(
+                actor=request.user,
+                jurisdiction=data["jurisdiction"],
+                cohort_year=data["cohort_year"],
+                usao_district=data["usao_district"],
+                engagement_level=data["engagement_level"],
+                start_date=data["start_date"],
+                expected_end_date=data["expected_end_date"],
+                liaison=data["liaison"],
+                focus_areas=data["focus_areas"],
+                summary=data["summary"],
+                internal_notes=data["internal_notes"],
+            )
+        except (SiteError, ValidationError) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, f"Site created: {site}.")
+            return redirect("sites:detail", pk=site.pk)
+    return render(request, "sites/site_form.html", {"form": form, "site": None})
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+# Program admins only (sites.manage_sites).
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request, pk):
+    if not can_manage_sites(request.user):
+        raise PermissionDenied
+    site = get_site_for(request.user, pk)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            site_update(site=site, actor=request.user, **fields)
+        except (SiteError, ValidationError) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, "Site saved.")
+            return redirect("sites:detail", pk=site.pk)
+    return render(request, "sites/site_form.html", {"form": form, "site": site})
+
+
+# Program admins only (sites.manage_sites).
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_phase(request, pk):
+    if not can_manage_sites(request.user):
+        raise PermissionDenied
+    site = get_site_for(request.user, pk)
+    form = PhaseChangeForm(
+        request.POST or None, site=site, initial={"started_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            site_change_phase(site=site, actor=request.user, **form.cleaned_data)
+        except SiteError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Phase changed.")
+            return redirect("sites:detail", pk=site.pk)
+    return render(request, "sites/site_phase.html", {"form": form, "site": site})
+
+
+# Program admins only (sites.manage_sites).
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_liaison(request, pk):
+    if not can_manage_sites(request.user):
+        raise PermissionDenied
+    site = get_site_for(request.user, pk)
+    form = LiaisonAssignForm(
+        request.POST or None,
+        initial={"liaison": site.liaison_id, "started_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            site_assign_liaison(site=site, actor=request.user, **form.cleaned_data)
+        except SiteError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Liaison assigned.")
+            return redirect("sites:detail", pk=site.pk)
+    assignments = site.liaison_assignments.select_related("liaison")
+    return render(
+        request,
+        "sites/site_liaison.html",
+        {"form": form, "site": site, "assignments": assignments},
+    )
+
+
+def _save_formset(formset, site, actor, save, remove):
+    with transaction.atomic():
+        for form in formset.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if formset.can_delete and formset._should_delete_form(form):
+                if form.instance.pk:
+                    remove(form.instance, actor)
+                continue
+            if form.has_changed():
+                fields = {
+                    name: form.cleaned_data[name]
+                    for name in form._meta.fields
+                    if name != formset.fk.name
+                }
+                save(site, actor, form.instance if form.instance.pk else None, fields)
+
+
+# Program admins, and the site's current liaison.
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_team(request, pk):
+    site = get_site_for(request.user, pk)
+    if not can_edit_plan(request.user, site):
+        raise PermissionDenied
+    formset = TeamFormSet(request.POST or None, instance=site, prefix="team")
+    if request.method == "POST" and formset.is_valid():
+        _save_formset(
+            formset,
+            site,
+            request.user,
+            lambda s, a, m, f: team_member_save(site=s, actor=a, member=m, **f),
+            lambda m, a: team_member_remove(member=m, actor=a),
+        )
+        messages.success(request, "Team roster saved.")
+        return redirect("sites:detail", pk=site.pk)
+    return render(
+        request,
+        "sites/site_formset.html",
+        {"formset": formset, "site": site, "heading": "Team roster"},
+    )
+
+
+# Program admins, and the site's current liaison.
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_goals(request, pk):
+    site = get_site_for(request.user, pk)
+    if not can_edit_plan(request.user, site):
+        raise PermissionDenied
+    formset = GoalFormSet(request.POST or None, instance=site, prefix="goals")
+    if request.method == "POST" and formset.is_valid():
+        _save_formset(
+            formset,
+            site,
+            request.user,
+            lambda s, a, g, f: goal_save(site=s, actor=a, goal=g, **f),
+            lambda g, a: goal_remove(goal=g, actor=a),
+        )
+        messages.success(request, "Strategic-plan goals saved.")
+        return redirect("sites:detail", pk=site.pk)
+    return render(
+        request,
+        "sites/site_formset.html",
+        {"formset": formset, "site": site, "heading": "Strategic-plan goals"},
+    )
+
+
+# Liaisons (engagements.log_engagement): their own sites and work.
+@login_required
+def workspace(request):
+    if not request.user.has_perm("engagements.log_engagement"):
+        raise PermissionDenied
+    return render(request, "sites/workspace.html", workspace_for(request.user))
+
+
+# DOJ staff who may read every site (accounts.open_staff_area + sites.view_any_site).
+@login_required
+def program_view(request):
+    if not can_use_program_view(request.user):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    sites = list(
+        with_year_figures(
+            Site.objects.select_related("jurisdiction", "liaison"), year=year
+        ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year")
+    )
+    by_state = defaultdict(list)
+    for site in sites:
+        by_state[site.jurisdiction.state].append(site)
+    names = dict(STATE_CHOICES)
+    grid = [(code, names[code], by_state.get(code, [])) for code, _name in STATE_CHOICES]
+    totals = {
+        "sites": len(sites),
+        "active": sum(1 for s in sites if s.phase != Site.Phase.GRADUATED),
+        "engagements": sum(s.engagements_this_year for s in sites),
+        "hours": sum((s.hours_this_year or 0) for s in sites),
+    }
+    return render(
+        request,
+        "sites/program_view.html",
+        {"sites": sites, "grid": grid, "year": year, "totals": totals},
+    )

@@ -1,0 +1,64 @@
+"""Tracking numbers stay unique when many engagements are logged at the same moment."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from engagements.models import Engagement
+from engagements.services import engagement_log
+from tests.factories import SiteFactory
+
+FIELDS = {
+    "title": "Peer exchange",
+    "type": Engagement.Type.PEER_EXCHANGE,
+    "focus_areas": ["investigations"],
+    "provider": "BJA",
+    "delivery": Engagement.Delivery.VIRTUAL,
+}
+
+# Real concurrency needs a server database: SQLite serialises all writers, so the
+# race this test provokes cannot happen there. CI runs the suite on PostgreSQL.
+pytestmark = [
+    # serialized_rollback: rows from data migrations (seeded texts) come back after the flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs PostgreSQL row locks (CI runs it)"
+    ),
+]
+
+
+def test_concurrent_logging_gives_unique_sequential_numbers(liaison):
+    import datetime
+
+    site = SiteFactory(liaison=liaison)
+    threads_count = 12
+    barrier = threading.Barrier(threads_count)
+    numbers, errors = [], []
+
+    def log_one():
+        try:
+            barrier.wait()  # start every INSERT at once, including the day's first
+            engagement = engagement_log(
+                site=site,
+                actor=liaison,
+                start_date=datetime.date(2025, 4, 1),
+                end_date=datetime.date(2025, 4, 1),
+                **FIELDS,
+            )
+            numbers.append(engagement.tracking_number)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=log_one) for _ in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(set(numbers)) == threads_count
+    sequences = sorted(int(number.split("-")[1]) for number in numbers)
+    assert sequences == list(range(1, threads_count + 1))

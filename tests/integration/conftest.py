@@ -1,0 +1,175 @@
+"""A real Celery worker over Redis, in a subprocess, against the test database.
+
+Outside CI, the tests skip (with the reason printed) when REDIS_URL is unset,
+Redis does not answer, or the database is not PostgreSQL (a worker process
+cannot see an in-memory SQLite test database). With CI set they fail instead,
+so CI never passes without having run them.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from tests.reports import kinds_for_tests
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+WORKER_START_TIMEOUT = 90
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"CI needs the Celery integration tests, but {reason}", pytrace=False)
+    print(f"\nSkipping Celery integration tests: {reason}", file=sys.stderr)
+    pytest.skip(reason)
+
+
+def require_redis() -> str:
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        unavailable("REDIS_URL is not set (set it, and DATABASE_URL=postgres://..., to run them)")
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis at {redis_url} does not answer: {exc}")
+    return redis_url
+
+
+def require_postgres():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        unavailable("the database is not PostgreSQL (a worker process cannot share SQLite tests)")
+
+
+def database_url(settings_dict) -> str:
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def worker_media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker, worker_media_root, tmp_path_factory):
+    """Start `celery -A psp_portal worker --pool=solo` on the test database; stop it after."""
+    redis_url = require_redis()
+    require_postgres()
+    from django.db import connection
+
+    # After django_db_setup, NAME is the test database's name ("test_...").
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
+        "DJANGO_ENV": "test",
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "REDIS_URL": redis_url,
+        "PSP_WORKER_MEDIA_ROOT": str(worker_media_root),
+        "PYTHONPATH": str(BASE_DIR),
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    log_path = tmp_path_factory.mktemp("worker-log") / "worker.log"
+    log = open(log_path, "w+b")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "psp_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--purge",  # drop messages left in this Redis db by an earlier run
+            "-n",
+            f"psp-integration-{os.getpid()}@%h",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def output() -> str:
+        return log_path.read_text(errors="replace")
+
+    deadline = time.monotonic() + WORKER_START_TIMEOUT
+    while " ready." not in output():
+        if process.poll() is not None:
+            pytest.fail(f"The Celery worker exited at start-up:\n{output()}", pytrace=False)
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The Celery worker did not start:\n{output()}", pytrace=False)
+        time.sleep(0.2)
+
+    try:
+        yield process, output
+    finally:
+        process.terminate()  # warm shutdown: finishes the current task
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def publish_to_redis():
+    """Publish tasks to the broker for real (the test settings run them eagerly)."""
+    from psp_portal.celery import app
+
+    saved_url, saved_eager = app.conf.broker_url, app.conf.task_always_eager
+
+    def reset_pools():
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+    @contextmanager
+    def broker(url):
+        app.conf.broker_url = url
+        reset_pools()
+        try:
+            yield
+        finally:
+            app.conf.broker_url = os.environ["REDIS_URL"]
+            reset_pools()
+
+    app.conf.broker_url = os.environ["REDIS_URL"]
+    app.conf.task_always_eager = False
+    reset_pools()
+    yield broker
+    app.conf.broker_url, app.conf.task_always_eager = saved_url, saved_eager
+    reset_pools()
+
+
+@pytest.fixture
+def integration_kinds(settings, worker_media_root):
+    """The test process sees the same kinds and the worker's media directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(worker_media_root), "base_url": None},
+        },
+    }
+    kinds_for_tests.register_all()
+    yield kinds_for_tests
+    kinds_for_tests.unregister_all()

@@ -1,0 +1,122 @@
+"""program/charts.py: the SVG is well-formed, accessible and CSP-safe, and its bars match the data."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from engagements.stats import delivered_by_focus_area, delivered_by_month, site_charts
+from program.charts import horizontal_bar_chart, vertical_bar_chart
+from tests.factories import EngagementFactory, SiteFactory
+
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def _parse(chart):
+    return ET.fromstring(str(chart.svg))
+
+
+def test_vertical_chart_has_one_bar_per_row_scaled_to_the_peak():
+    chart = vertical_bar_chart(
+        [("Jan 25", 2), ("Feb 25", 4), ("Mar 25", 0)],
+        title="Engagements by month",
+        description="Delivered engagements per month.",
+        chart_id="test-chart",
+        height=240,
+    )
+    root = _parse(chart)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "test-chart-title test-chart-desc"
+    assert root.find("svg:title", NS).text == "Engagements by month"
+    assert root.find("svg:desc", NS).text == (
+        "Delivered engagements per month. Total 6; highest: Feb 25 (4)."
+    )
+    bars = root.findall(".//svg:rect[@class='bar']", NS)
+    assert [(b.get("data-label"), b.get("data-value")) for b in bars] == [
+        ("Jan 25", "2"),
+        ("Feb 25", "4"),
+        ("Mar 25", "0"),
+    ]
+    heights = [float(b.get("height")) for b in bars]
+    assert heights[1] == 180.0  # the peak fills the plot (240 - 20 top - 40 bottom)
+    assert heights[0] == 90.0
+    assert heights[2] == 0.0
+    assert [b.find("svg:title", NS).text for b in bars][1] == "Feb 25: 4"
+    labels = [t.text for t in root.findall("svg:text[@class='label']", NS)]
+    values = [t.text for t in root.findall("svg:text[@class='value']", NS)]
+    assert labels == ["Jan 25", "Feb 25", "Mar 25"]
+    assert values == ["2", "4", "0"]
+    assert chart.rows == [("Jan 25", 2.0), ("Feb 25", 4.0), ("Mar 25", 0.0)]
+
+
+def test_chart_is_inline_safe_under_csp():
+    chart = horizontal_bar_chart(
+        [("Gun violence", 3)], title="By focus area", description="d", chart_id="c"
+    )
+    root = _parse(chart)
+    for element in root.iter():
+        assert "style" not in element.attrib
+        assert not element.tag.endswith("script")
+        assert not element.tag.endswith("style")
+    assert root.find(".//svg:rect[@class='bar']", NS).get("fill") == "#005ea2"
+
+
+def test_labels_are_escaped():
+    chart = horizontal_bar_chart(
+        [("<script>alert(1)</script> & co", 1)], title="T & <b>", description="d", chart_id="x"
+    )
+    assert "<script>" not in str(chart.svg)
+    root = _parse(chart)  # still well-formed XML
+    assert root.find("svg:title", NS).text == "T & <b>"
+
+
+def test_empty_chart_says_no_data():
+    chart = vertical_bar_chart([], title="t", description="Nothing.", chart_id="e")
+    assert _parse(chart).find("svg:desc", NS).text == "Nothing. No data yet."
+
+
+@pytest.mark.django_db
+def test_site_charts_count_delivered_engagements_by_month_and_focus_area():
+    site = SiteFactory()
+    today = datetime.date(2025, 6, 15)
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2025, 6, 2),
+                      focus_areas=["gun_violence", "crime_analysis"])  # fmt: skip
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2025, 6, 9),
+                      focus_areas=["gun_violence"])  # fmt: skip
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2025, 4, 1),
+                      focus_areas=["technology"])  # fmt: skip
+    EngagementFactory(site=site, planned=True, start_date=datetime.date(2025, 6, 20))
+    EngagementFactory(site=site, cancelled=True, start_date=datetime.date(2025, 5, 1))
+    EngagementFactory(delivered=True, start_date=datetime.date(2025, 6, 3))  # another site
+
+    by_month = delivered_by_month(site, today=today)
+    assert len(by_month) == 12
+    assert by_month[0] == ("Jul 24", 0)
+    assert by_month[-3:] == [("Apr 25", 1), ("May 25", 0), ("Jun 25", 2)]
+    by_area = dict(delivered_by_focus_area(site))
+    assert by_area["Gun violence"] == 2
+    assert by_area["Crime analysis"] == 1
+    assert by_area["Technology"] == 1
+    assert by_area["Investigations"] == 0
+
+    month_chart, area_chart = site_charts(site, today=today)
+    bars = _parse(month_chart).findall(".//svg:rect[@class='bar']", NS)
+    assert [b.get("data-value") for b in bars][-3:] == ["1", "0", "2"]
+    area_bars = {
+        b.get("data-label"): b.get("data-value")
+        for b in _parse(area_chart).findall(".//svg:rect[@class='bar']", NS)
+    }
+    assert area_bars["Gun violence"] == "2"
+    assert len(area_bars) == 8
+
+
+def test_chart_is_fluid_on_pages_and_fixed_for_pdf():
+    rows = [("A", 1)]
+    fluid = _parse(vertical_bar_chart(rows, title="t", description="d", chart_id="f"))
+    fixed = _parse(vertical_bar_chart(rows, title="t", description="d", chart_id="g", fixed=True))
+    assert (fluid.get("width"), fluid.get("height"), fluid.get("viewBox")) == (
+        "100%",
+        None,
+        "0 0 640 240",
+    )
+    assert (fixed.get("width"), fixed.get("height")) == ("640", "240")

@@ -1,0 +1,101 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+from engagements.models import FollowUpAction
+from engagements.stats import workspace_for
+from sites.models import Site
+from tests.conftest import make_staff
+from tests.factories import EngagementFactory, JurisdictionFactory, SiteFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 9, 15)
+
+
+def _day(offset):
+    return TODAY + datetime.timedelta(days=offset)
+
+
+@pytest.fixture
+def known_data(liaison):
+    """Three sites of this liaison, one of someone else, with engagements around TODAY."""
+    active = SiteFactory(liaison=liaison, jurisdiction=JurisdictionFactory(name="Amarillo"))
+    quiet = SiteFactory(liaison=liaison, jurisdiction=JurisdictionFactory(name="Baltimore"))
+    graduated = SiteFactory(
+        liaison=liaison,
+        phase=Site.Phase.GRADUATED,
+        jurisdiction=JurisdictionFactory(name="Cleveland"),
+    )
+    others = SiteFactory(liaison=make_staff(roles.SITE_LIAISON))
+
+    EngagementFactory(site=active, delivered=True, start_date=_day(-10), title="Recent visit")
+    EngagementFactory(site=quiet, delivered=True, start_date=_day(-61), title="Old visit")
+    soon = EngagementFactory(site=active, planned=True, start_date=_day(5), title="Soon")
+    EngagementFactory(site=quiet, planned=True, start_date=_day(30), title="Edge of window")
+    EngagementFactory(site=quiet, planned=True, start_date=_day(31), title="Too far")
+    EngagementFactory(site=active, planned=True, start_date=_day(-1), title="Yesterday, not logged")
+    EngagementFactory(site=others, planned=True, start_date=_day(3), title="Not mine")
+    EngagementFactory(site=active, cancelled=True, start_date=_day(4), title="Cancelled")
+
+    late = FollowUpAction.objects.create(
+        engagement=soon, description="Send MOU", owner="Chief", due_date=_day(-1)
+    )
+    FollowUpAction.objects.create(
+        engagement=soon, description="Done already", owner="Chief", due_date=_day(-5), done=True
+    )
+    FollowUpAction.objects.create(
+        engagement=soon, description="Due today", owner="Chief", due_date=TODAY
+    )
+    FollowUpAction.objects.create(
+        engagement=EngagementFactory(site=others), description="Other liaison's",
+        owner="X", due_date=_day(-9),
+    )  # fmt: skip
+    return {"active": active, "quiet": quiet, "graduated": graduated, "late": late}
+
+
+def test_workspace_lists_are_right_on_known_data(liaison, known_data):
+    space = workspace_for(liaison, today=TODAY)
+    assert [s.jurisdiction.name for s in space["my_sites"]] == [
+        "Amarillo",
+        "Baltimore",
+        "Cleveland",
+    ]
+    assert [e.title for e in space["upcoming"]] == ["Soon", "Edge of window"]
+    assert space["overdue"] == [known_data["late"]]
+    # Baltimore's last delivery was 61 days ago; Cleveland graduated, so it is not chased.
+    assert [s.jurisdiction.name for s in space["quiet"]] == ["Baltimore"]
+    amarillo = space["my_sites"][0]
+    assert amarillo.last_engagement_on == _day(-10)
+    assert amarillo.engagements_this_year == 1
+
+
+def test_workspace_page_for_liaison(client, liaison, known_data):
+    client.force_login(liaison)
+    response = client.get(reverse("sites:workspace"))
+    assert response.status_code == 200
+    assert b"Amarillo" in response.content
+    assert b"Not mine" not in response.content
+
+
+@pytest.mark.parametrize("role", ["reviewer", "applicant"])
+def test_workspace_refused_to_non_liaisons(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("sites:workspace")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_workspace_query_count_does_not_grow(client, liaison, django_assert_max_num_queries, count):
+    for site in SiteFactory.create_batch(count, liaison=liaison):
+        engagement = EngagementFactory(site=site, planned=True, start_date=datetime.date.today())
+        FollowUpAction.objects.create(
+            engagement=engagement, description="x", owner="y", due_date=datetime.date(2020, 1, 1)
+        )
+    client.force_login(liaison)
+    client.get(reverse("sites:workspace"))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("sites:workspace"))
+    assert len(response.context["my_sites"]) == count
+    assert len(response.context["overdue"]) == count
