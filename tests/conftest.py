@@ -37,7 +37,11 @@ def _restore_migrated_data_at_end(django_db_setup, django_db_blocker):
         # reset_sequences=False, as TransactionTestCase does: restored rows keep their ids
         # and new rows must not be handed the same ones.
         call_command(
-            "flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False
+            "flush",
+            verbosity=0,
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
         )
         connection.creation.deserialize_db_from_string(contents)
 

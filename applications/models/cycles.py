@@ -153,5 +153,10 @@ class Cycle(models.Model):
 
     @property
     def crime_years(self) -> list[int]:
-        """The last three full calendar years before the cycle's year (2026 -> 2023-2025)."""
-        return [self.year - 3, self.year - 2, self.year - 1]
+        """The last three full calendar years before the cycle opens.
+
+        Counted from the opening date, not the cycle's name: a "2027" cycle that opens in
+        November 2026 asks for 2023-2025, since 2026 is not yet a full year of data.
+        """
+        opened = timezone.localtime(self.opens_at).year
+        return [opened - 3, opened - 2, opened - 1]

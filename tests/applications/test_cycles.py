@@ -191,3 +191,18 @@ def test_django_admin_refuses_text_change_once_used(client, program_admin, draft
     )
     assert not form.is_valid()
     assert "can no longer be changed" in str(form.errors)
+
+
+def test_crime_years_are_the_three_full_years_before_the_cycle_opens():
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from applications.models import Cycle
+
+    eastern = ZoneInfo("America/New_York")
+    # A "2027" cycle announced in November 2026: 2026 is not a full year of data yet.
+    cycle = Cycle(year=2027, opens_at=datetime.datetime(2026, 11, 2, 9, 0, tzinfo=eastern))
+    assert cycle.crime_years == [2023, 2024, 2025]
+    # The 2019 cycle opened on 25 February 2019 and asked for 2016-2018.
+    cycle = Cycle(year=2019, opens_at=datetime.datetime(2019, 2, 25, 9, 0, tzinfo=eastern))
+    assert cycle.crime_years == [2016, 2017, 2018]
