@@ -10,6 +10,7 @@ See README.md, "Configuration".
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -328,6 +329,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-sweep-stale": {
         "task": "reports.tasks.report_sweep_stale_task",
         "schedule": 300.0,
+    },
+    # The past quarter's program report, mailed (as a link) to program admins on
+    # the first day of each quarter, 6 a.m. Eastern (CELERY_TIMEZONE).
+    "reports-program-report-quarterly": {
+        "task": "reports.tasks.program_report_quarterly_task",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
 }
 

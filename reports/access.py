@@ -13,6 +13,15 @@ def reports_requested_by(user):
     return Report.objects.filter(requested_by=user).order_by("-created_at", "-pk")[:MINE_LIMIT]
 
 
+def scheduled_reports_for(user, limit: int = 8):
+    """The latest scheduled (quarterly) program reports, for those who may view them."""
+    if not user.has_perm("reports.request_program_reports"):
+        return Report.objects.none()
+    return Report.objects.filter(kind="program_report", schedule_key__isnull=False).order_by(
+        "-created_at", "-pk"
+    )[:limit]
+
+
 def can_view(user, report: Report) -> bool:
     """May see the report's data: only the kind knows what the report covers."""
     try:

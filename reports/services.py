@@ -56,8 +56,12 @@ def _enqueue_render(report_id: int) -> None:
         )
 
 
-def report_request(*, kind: str, params: dict, actor=None) -> Report:
-    """Create a queued report and publish its render task after commit."""
+def report_request(*, kind: str, params: dict, actor=None, schedule_key=None) -> Report:
+    """Create a queued report and publish its render task after commit.
+
+    `schedule_key` (scheduled reports) is unique: a second request with the same key
+    raises IntegrityError and writes nothing.
+    """
     get_kind(kind)  # raises UnknownReportKind before anything is written
     with transaction.atomic():
         report = Report(
@@ -66,6 +70,7 @@ def report_request(*, kind: str, params: dict, actor=None) -> Report:
             requested_by=actor,
             status=Report.Status.QUEUED,
             enqueued_at=timezone.now(),
+            schedule_key=schedule_key,
         )
         report._history_user = actor  # audit row names the requester
         report.save()

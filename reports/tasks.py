@@ -48,3 +48,14 @@ def report_sweep_stale_task() -> dict:
     from .services import report_sweep_stale
 
     return report_sweep_stale()
+
+
+@shared_task(acks_late=True)
+def program_report_quarterly_task() -> int | None:
+    """Run by celery beat on the first day of each quarter: the past quarter's program report."""
+    from django.utils import timezone
+
+    from .schedule import program_report_schedule_quarterly
+
+    report = program_report_schedule_quarterly(today=timezone.localdate())
+    return report.pk if report else None

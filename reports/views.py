@@ -17,9 +17,10 @@ from .access import (
     can_see_error,
     get_report_for,
     reports_requested_by,
+    scheduled_reports_for,
 )
 from .forms import ReportSettingsForm, ensure_helper
-from .kinds import UnknownReportKind, get_kind
+from .kinds import UnknownReportKind, all_kinds, get_kind
 from .models import ReportSettings
 from .services import report_request, report_settings_update
 
@@ -79,11 +80,26 @@ def report_download(request, pk):
     return response
 
 
-# Any signed-in user: their own reports only.
+# Any signed-in user: their own reports only, the kinds they may request and, for
+# holders of reports.request_program_reports, the scheduled program reports.
 @login_required
 def report_mine(request):
     reports = list(reports_requested_by(request.user))
-    return render(request, "reports/report_mine.html", {"reports": reports})
+    requestable = [
+        kind
+        for kind in all_kinds()
+        if kind.params_form is not None
+        and (kind.can_request is None or kind.can_request(request.user))
+    ]
+    return render(
+        request,
+        "reports/report_mine.html",
+        {
+            "reports": reports,
+            "requestable": requestable,
+            "scheduled": list(scheduled_reports_for(request.user)),
+        },
+    )
 
 
 def _to_params(value):

@@ -114,7 +114,8 @@ def selection_slate_context(report) -> dict:
     cycle = Cycle.objects.select_related("national_rate").get(pk=_param(report, "cycle_id"))
     rows = slate_rows(cycle, report.requested_by)
     selected = sum(1 for r in rows if r.decision and r.decision.outcome == "selected")
-    return {"cycle": cycle, "rows": rows, "selected_count": selected}
+    decided = sum(1 for r in rows if r.decision)
+    return {"cycle": cycle, "rows": rows, "selected_count": selected, "decided_count": decided}
 
 
 def selection_slate_can_view(user, report) -> bool:
