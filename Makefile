@@ -52,7 +52,9 @@ fmt: venv ## Format and fix what ruff can
 	$(BIN)/ruff check --fix .
 
 bench: venv system-deps ## Measure pages, queries, submissions and PDFs (see README)
-	$(PY) manage.py bench
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get install -y -qq wrk >/dev/null; } || echo "wrk missing: page throughput skipped"
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 worker: venv ## Run a Celery worker (needs REDIS_URL)
 	$(BIN)/celery -A psp_portal worker --loglevel=INFO --max-tasks-per-child=50

@@ -92,6 +92,7 @@ LOCAL_APPS = [
     "reports",
     "reviews",
     "demo",
+    "bench",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models.functions import Coalesce
 
 from applications.models import Application
 
@@ -180,6 +182,28 @@ def sort_rows(rows: list[QueueRow], sort: str) -> tuple[list[QueueRow], str]:
     rows = sorted(rows, key=lambda r: r.application.reference_number or "")
     rows = sorted(rows, key=SORT_KEYS[key], reverse=descending)
     return rows, ("-" if descending else "") + key
+
+
+# Sorts the database can do exactly as sort_rows does (key, then reference number): the
+# queue then builds rows for one page only, so its time does not grow with the number of
+# SOIs. Sorts on computed values (screening, score, status...) still build every row.
+DB_SORTS = {
+    "submitted": Coalesce("submitted_at", "created_at"),
+    "reference": F("reference_number"),
+}
+
+
+def queue_page(queryset, user, sort: str, page_number, per_page: int) -> tuple[Page, str] | None:
+    """One page of queue rows sorted in SQL, or None when `sort` needs every row built."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in DB_SORTS:
+        return None
+    order = DB_SORTS[key].desc() if descending else DB_SORTS[key].asc()
+    ordered = with_review_data(queryset).order_by(order, "reference_number", "pk")
+    page = Paginator(ordered, per_page).get_page(page_number)
+    page.object_list = build_rows(page.object_list, user)
+    return page, ("-" if descending else "") + key
 
 
 def slate_rows(cycle, user) -> list[QueueRow]:

@@ -27,7 +27,7 @@ from .forms import (
 )
 from .models import CRITERIA, Decision, Review
 from .screening import RESULT_LABELS
-from .selectors import build_rows, slate_rows, sort_rows, with_review_data
+from .selectors import build_rows, queue_page, slate_rows, sort_rows, with_review_data
 from .services import (
     ReviewError,
     conflict_declare,
@@ -77,12 +77,25 @@ def queue(request):
     _require(access.can_use_review_pages(request.user))
     base = access.queue_applications_for(request.user).select_related("cycle", "jurisdiction")
     queue_filter = QueueFilter(request.GET or None, queryset=base, request=request)
-    applications = with_review_data(queue_filter.qs)
-    rows = queue_filter.python_filters(build_rows(applications, request.user))
-    rows, sort = sort_rows(rows, request.GET.get("sort", "-submitted"))
-    if request.GET.get("format") == "csv":
-        return _export_csv(rows)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    requested_sort = request.GET.get("sort", "-submitted")
+    computed_filter = queue_filter.is_valid() and any(
+        queue_filter.form.cleaned_data.get(name) for name in ("screening", "status")
+    )
+    paged = None
+    if request.GET.get("format") != "csv" and not computed_filter:
+        # Sorted and paginated in SQL: rows are built for this page only.
+        paged = queue_page(
+            queue_filter.qs, request.user, requested_sort, request.GET.get("page"), PAGE_SIZE
+        )
+    if paged is not None:
+        page, sort = paged
+    else:
+        applications = with_review_data(queue_filter.qs)
+        rows = queue_filter.python_filters(build_rows(applications, request.user))
+        rows, sort = sort_rows(rows, requested_sort)
+        if request.GET.get("format") == "csv":
+            return _export_csv(rows)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
