@@ -7,6 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self):
+        from allauth.mfa.signals import authenticator_removed
+
+        from .mfa import forget_totp_enrolment
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+        authenticator_removed.connect(forget_totp_enrolment, dispatch_uid="accounts.forget_totp")

@@ -1,11 +1,35 @@
-"""Staff must enrol in multi-factor authentication before any staff page opens."""
+"""Session activity and the MFA requirement for staff."""
+
+import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .mfa import has_totp
+from .mfa import TOTP_SESSION_KEY, has_totp
+
+
+class SessionActivityMiddleware:
+    """Keep an active person's session alive, writing it at most once a minute.
+
+    The idle timeout is SESSION_COOKIE_AGE from the last save. Saving on every
+    request (SESSION_SAVE_EVERY_REQUEST) costs three queries per page; marking the
+    session once a minute keeps the timeout within a minute for one write a minute.
+    Sits after SessionMiddleware, which saves the marked session on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            minute = int(time.time() // 60)
+            if session.get("_activity_minute") != minute:
+                session["_activity_minute"] = minute
+        return response
 
 
 class StaffMFARequiredMiddleware:
@@ -22,13 +46,24 @@ class StaffMFARequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and user.is_portal_staff and not self._exempt(request.path):
-            if not has_totp(user):
+            if not self._enrolled(request):
                 messages.warning(
                     request,
                     "DOJ staff accounts must set up an authenticator app before using the portal.",
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+    @staticmethod
+    def _enrolled(request) -> bool:
+        # Remembered in the session: the check would otherwise cost a query on every
+        # staff page. Removing the authenticator forgets it (accounts.mfa).
+        if request.session.get(TOTP_SESSION_KEY) == request.user.pk:
+            return True
+        if has_totp(request.user):
+            request.session[TOTP_SESSION_KEY] = request.user.pk
+            return True
+        return False
 
     @staticmethod
     def _exempt(path: str) -> bool:

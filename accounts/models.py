@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .geography import STATE_CHOICES
-from .roles import STAFF_ROLES
 
 
 class Jurisdiction(models.Model):
@@ -104,5 +103,9 @@ class User(AbstractUser):
 
     @property
     def is_portal_staff(self) -> bool:
-        """Holds a DOJ staff role (and so must use MFA)."""
-        return self.is_superuser or any(name in STAFF_ROLES for name in self.role_names)
+        """Holds a DOJ staff role (and so must use MFA).
+
+        Every staff role carries accounts.open_staff_area (roles.py); asking for the
+        permission reuses the permission cache that navigation and views fill anyway.
+        """
+        return self.has_perm("accounts.open_staff_area")
