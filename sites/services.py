@@ -105,13 +105,40 @@ def site_create_from_application(*, application, actor) -> Site:
     """
     if not application.judicial_district:
         raise SiteError(_("The Statement of Interest names no federal judicial district."))
-    return site_create(
+    site = site_create(
         jurisdiction=application.jurisdiction,
         cohort_year=application.cycle.year,
         usao_district=application.judicial_district,
         actor=actor,
         application=application,
+        focus_areas=application.tta_focus_areas or (),
     )
+    # The SOI's contacts become the site's executive-leadership roster, so the liaison
+    # starts with the people who applied instead of typing them again.
+    for contact in application.contacts.exclude(name=""):
+        team_member_save(
+            site=site,
+            actor=actor,
+            role=TeamMember.Role.EXECUTIVE,
+            name=contact.name,
+            title=", ".join(
+                part for part in (contact.title, SOI_CONTACT_ROLES.get(contact.role, "")) if part
+            )[:150],
+            organisation=application.jurisdiction.name,
+            email=contact.email,
+            phone=contact.phone,
+        )
+    return site
+
+
+# How each SOI contact's role reads on the site roster.
+SOI_CONTACT_ROLES = {
+    "chief_executive": "chief executive",
+    "agency_head": "head of the lead agency",
+    "prosecutor": "prosecutor",
+    "chief_legal_officer": "chief legal officer",
+    "point_of_contact": "primary point of contact",
+}
 
 
 @transaction.atomic

@@ -314,3 +314,12 @@ def test_layout_objects_render_with_uswds_markup():
     for element in [e for e in page.elements if e.get("aria-describedby")]:
         for ref in element.get("aria-describedby").split():
             assert page.by_id(ref) is not None, ref
+
+
+def test_file_input_is_named_by_its_label_not_by_the_uswds_script():
+    # USWDS's file-input script puts aria-label="Drag file here..." on the input;
+    # aria-labelledby wins over it, so screen readers still hear the field's label.
+    page = render(ExampleForm())
+    letter = page.by_id("id_letter")
+    assert letter.get("aria-labelledby") == "id_letter_label"
+    assert "Letter of commitment" in page.by_id("id_letter_label").text

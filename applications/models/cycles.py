@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,12 @@ class NationalCrimeRate(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     rate = models.DecimalField(
-        _("rate per 100,000"), max_digits=6, decimal_places=1, help_text=_("For example 386.3.")
+        _("rate per 100,000"),
+        max_digits=6,
+        decimal_places=1,
+        # Every SOI's ratio divides by this value: zero or less is never a real rate.
+        validators=[MinValueValidator(Decimal("0.1"), _("A national rate is more than zero."))],
+        help_text=_("For example 386.3."),
     )
     source_edition = models.CharField(
         _("source edition"),

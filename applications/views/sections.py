@@ -140,7 +140,9 @@ def section_edit(request, pk, section):
             else:
                 messages.success(request, f"{SECTION_TITLES[section]} saved.")
                 following = _next_section(section)
-                if "continue" in request.POST and following:
+                if "continue" in request.POST:
+                    if following is None:  # the last section: go on to review and submit
+                        return redirect("applications:review", pk=application.pk)
                     if following == "letters":
                         return redirect("applications:letters", pk=application.pk)
                     return redirect("applications:section", pk=application.pk, section=following)

@@ -128,6 +128,11 @@ def uswds_widget(context, field, extra_class=""):
         if describedby:
             attrs["aria-describedby"] = describedby
     if kind == "file":
+        # USWDS's file-input script sets aria-label="Drag file here or choose from folder"
+        # on the input, which would hide the field's own label from screen readers;
+        # aria-labelledby takes precedence over aria-label.
+        if field.auto_id:
+            attrs["aria-labelledby"] = f"{field.auto_id}_label"
         plain = forms.FileInput(attrs={**widget.attrs})
         plain.is_required = widget.is_required
         return field.as_widget(widget=plain, attrs=attrs)

@@ -83,6 +83,19 @@ def test_program_admin_records_national_rate(client, program_admin):
     assert rate.history.latest().history_user == program_admin
 
 
+@pytest.mark.parametrize("bad", ["-359.1", "0"])
+def test_national_rate_of_zero_or_less_refused_beside_the_field(client, program_admin, bad):
+    client.force_login(program_admin)
+    response = client.post(
+        reverse("applications:rate_create"),
+        {"year": "2019", "rate": bad, "source_edition": "CIUS 2019 (first published)"},
+    )
+    assert response.status_code == 200
+    assert "A national rate is more than zero." in response.content.decode()
+    assert response.context["form"].data["rate"] == bad  # what was typed is kept
+    assert not NationalCrimeRate.objects.filter(year=2019).exists()
+
+
 def test_cycle_texts_frozen_once_used(program_admin, draft):
     from applications.services import certification_text_create
 

@@ -299,3 +299,20 @@ def test_submitted_soi_sections_are_read_only(client, applicant, submitted):
         url(submitted, "profile"), {"version": submitted.version, "population": "1"}
     )
     assert response.status_code == 403
+
+
+def test_save_and_continue_on_the_last_section_goes_to_review(client, applicant, draft):
+    client.force_login(applicant)
+    response = client.post(
+        url(draft, "ice"),
+        {
+            "version": draft.version,
+            "q1_answer": "yes",
+            "q2_answer": "yes",
+            "q3_answer": "na",
+            "q3_explanation": "The county runs the jail.",
+            "continue": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applications:review", args=[draft.pk])

@@ -30,6 +30,7 @@ from tests.e2e.helpers import (
     ARTIFACTS_DIR,
     AXE_VERSION,
     LEDGER,
+    NOTES,
     WCAG_TAGS,
     screenshot,
 )
@@ -94,6 +95,15 @@ def _keep_serialized_copy():
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents:
             _state.setdefault("serialized", {})[alias] = contents
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_copy_at_creation(django_db_setup):
+    """When a browser test is the session's first test, pytest_runtest_setup ran before
+    the database (and its serialized copy) existed: keep the copy as soon as
+    django_db_setup made it, before Playwright starts (after that the test sees another
+    connection object, without the copy, and no test could restore the migrated data)."""
+    _keep_serialized_copy()
 
 
 @pytest.fixture(autouse=True)
@@ -325,6 +335,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if _state["unavailable"]:
         terminalreporter.write_sep("-", "browser tests (e2e)")
         terminalreporter.write_line(f"browser tests not run: {_state['unavailable']}")
+    if NOTES:
+        terminalreporter.write_sep("-", "browser journeys")
+        for line in NOTES:
+            terminalreporter.write_line(line)
     if not LEDGER.audited:
         return
     path = LEDGER.write_json()

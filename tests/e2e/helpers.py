@@ -65,6 +65,16 @@ class AxeLedger:
 
 
 LEDGER = AxeLedger()
+# Lines the session summary prints under "browser journeys" (mode, timings), since a
+# passing test's own output is hidden by pytest.
+NOTES: list[str] = []
+
+
+def note(line: str) -> None:
+    NOTES.append(line)
+    print(line)
+
+
 _axe_source: str | None = None
 
 

@@ -248,3 +248,22 @@ def test_site_update_refuses_moving_into_a_taken_cohort(program_admin):
     later = SiteFactory(jurisdiction=earlier.jurisdiction, cohort_year=2018)
     with pytest.raises(SiteError, match="already has a site in the 2017 cohort"):
         site_update(site=later, cohort_year=2017, actor=program_admin)
+
+
+def test_site_from_a_complete_soi_carries_focus_areas_and_contacts(program_admin):
+    from program.focus_areas import FocusArea
+    from sites.services import site_create_from_application
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(submitted=True)  # complete: five contacts, two focus areas
+    site = site_create_from_application(application=application, actor=program_admin)
+    chosen = {row.focus_area for row in site.focus_area_rows.all()}
+    assert chosen == {FocusArea.CRIME_ANALYSIS, FocusArea.GUN_VIOLENCE}
+    roster = {member.name: member for member in site.team.all()}
+    contacts = {c.name: c for c in application.contacts.all()}
+    assert set(roster) == set(contacts)
+    clo = next(c for c in contacts.values() if c.role == "chief_legal_officer")
+    assert roster[clo.name].role == "executive"
+    assert "chief legal officer" in roster[clo.name].title
+    assert roster[clo.name].email == clo.email
+    assert roster[clo.name].history.earliest().history_user == program_admin
