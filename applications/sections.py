@@ -146,8 +146,13 @@ def _started(app: Application, key: str) -> bool:
     return key in (app.section_saves or {})
 
 
-def application_progress(application: Application) -> list[SectionProgress]:
-    """Each section's state and what it misses. Prefetch sections to keep queries fixed."""
+def application_progress(
+    application: Application, *, with_urls: bool = True
+) -> list[SectionProgress]:
+    """Each section's state and what it misses. Prefetch sections to keep queries fixed.
+
+    `with_urls=False` skips the seven `reverse()` calls for callers that only read the
+    states (screening a page of 50 SOIs spent most of its time there)."""
     progress = []
     for key, title in SECTIONS:
         missing = MISSING[key](application)
@@ -157,16 +162,24 @@ def application_progress(application: Application) -> list[SectionProgress]:
             state = IN_PROGRESS
         else:
             state = NOT_STARTED
-        progress.append(SectionProgress(key, title, state, missing, section_url(application, key)))
+        url = section_url(application, key) if with_urls else ""
+        progress.append(SectionProgress(key, title, state, missing, url))
     return progress
 
 
 def is_complete(application: Application) -> bool:
-    return all(section.state == COMPLETE for section in application_progress(application))
+    return all(
+        section.state == COMPLETE for section in application_progress(application, with_urls=False)
+    )
 
 
 def with_sections(queryset):
     """Prefetch everything progress and the snapshot read."""
+    # The certification is one row per SOI: joined, not a separate query.
     return queryset.select_related(
-        "cycle__national_rate", "cycle__certification_text", "cycle__question_set", "jurisdiction"
-    ).prefetch_related("contacts", "crime_figures", "letters", "ice_answers", "certification")
+        "cycle__national_rate",
+        "cycle__certification_text",
+        "cycle__question_set",
+        "jurisdiction",
+        "certification",
+    ).prefetch_related("contacts", "crime_figures", "letters", "ice_answers")

@@ -17,7 +17,14 @@ from .models import Engagement
 
 
 def engagements_visible_to(user) -> QuerySet[Engagement]:
-    visible = Engagement.objects.filter(site__in=sites_visible_to(user))
+    if user.is_authenticated and (
+        user.has_perm("sites.view_any_site") or user.has_perm("sites.manage_sites")
+    ):
+        # Every site: no `site_id IN (SELECT ...)` filter, so the planner can walk the
+        # (-start_date, -id) index for a page of the list instead of sorting every row.
+        visible = Engagement.objects.all()
+    else:
+        visible = Engagement.objects.filter(site__in=sites_visible_to(user))
     if not can_see_internal(user):
         visible = visible.filter(status=Engagement.Status.DELIVERED)
     return visible

@@ -103,7 +103,16 @@ class Engagement(models.Model):
                 condition=Q(hours__isnull=True) | Q(hours__gte=0), name="engagement_hours_positive"
             ),
         ]
-        indexes = [models.Index(fields=["site", "status", "start_date"])]
+        indexes = [
+            models.Index(fields=["site", "status", "start_date"]),
+            # The engagement list and the site page order by (-start_date, -id) and page
+            # through the rows; without this index every page sorts the whole table.
+            models.Index(fields=["-start_date", "-id"], name="engagement_recent_idx"),
+            models.Index(fields=["site", "-start_date", "-id"], name="engagement_site_recent_idx"),
+            models.Index(
+                fields=["status", "-start_date", "-id"], name="engagement_status_recent_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.tracking_number} {self.title}"
@@ -137,6 +146,12 @@ class FollowUpAction(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        indexes = [
+            # The workspace's overdue list walks open actions by due date.
+            models.Index(
+                fields=["due_date", "id"], condition=Q(done=False), name="followup_open_due_idx"
+            )
+        ]
 
     def __str__(self):
         return self.description

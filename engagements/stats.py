@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from program.charts import Chart, horizontal_bar_chart, vertical_bar_chart
@@ -22,41 +23,69 @@ def _month_starts(last: datetime.date, months: int) -> list[datetime.date]:
     return starts[::-1]
 
 
-def delivered_by_month(site, *, months: int = 12, today=None) -> list[tuple[str, int]]:
-    """Delivered engagements per month (by start date) over the last `months` months."""
+def _month_figures(starts, today) -> dict:
+    """One conditional COUNT per month (SQL), for `site_figures`."""
+    figures = {}
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else today + datetime.timedelta(days=1)
+        figures[f"m{index}"] = Count(
+            "pk", filter=Q(status=DELIVERED, start_date__gte=start, start_date__lt=end)
+        )
+    return figures
+
+
+def _focus_area_figures() -> dict:
+    # focus_areas is a JSON list; its text holds each value in quotes and no value is a
+    # substring of another, so a quoted text match counts it on SQLite and PostgreSQL.
+    return {
+        f"fa_{value}": Count("pk", filter=Q(status=DELIVERED, focus_areas__icontains=f'"{value}"'))
+        for value in FocusArea.values
+    }
+
+
+def site_figures(site, *, engagements=None, months: int = 12, today=None) -> dict:
+    """Chart data and the visible engagement count of one site, in ONE aggregate query.
+
+    `engagements` is the queryset the reader may see (default: all of the site's);
+    the charts count only delivered engagements, so they are the same for every reader.
+    Returns {"total": n, "by_month": [(label, n)], "by_focus_area": [(label, n)]}.
+    """
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
-    counts = {start: 0 for start in starts}
-    dates = Engagement.objects.filter(
-        site=site, status=DELIVERED, start_date__gte=starts[0], start_date__lte=today
-    ).values_list("start_date", flat=True)
-    for day in dates:
-        counts[day.replace(day=1)] += 1
-    return [(f"{start:%b %y}", counts[start]) for start in starts]
+    rows = Engagement.objects.filter(site=site) if engagements is None else engagements
+    result = rows.aggregate(
+        total=Count("pk"), **_month_figures(starts, today), **_focus_area_figures()
+    )
+    return {
+        "total": result["total"],
+        "by_month": [(f"{start:%b %y}", result[f"m{i}"]) for i, start in enumerate(starts)],
+        "by_focus_area": [
+            (FocusArea(value).label, result[f"fa_{value}"]) for value in FocusArea.values
+        ],
+    }
+
+
+def delivered_by_month(site, *, months: int = 12, today=None) -> list[tuple[str, int]]:
+    """Delivered engagements per month (by start date) over the last `months` months."""
+    return site_figures(site, months=months, today=today)["by_month"]
 
 
 def delivered_by_focus_area(site) -> list[tuple[str, int]]:
     """Delivered engagements per focus area (an engagement may count in several)."""
-    counts = {value: 0 for value in FocusArea.values}
-    for areas in Engagement.objects.filter(site=site, status=DELIVERED).values_list(
-        "focus_areas", flat=True
-    ):
-        for value in areas or []:
-            if value in counts:
-                counts[value] += 1
-    return [(FocusArea(value).label, count) for value, count in counts.items()]
+    return site_figures(site)["by_focus_area"]
 
 
-def site_charts(site, *, today=None) -> list[Chart]:
+def site_charts(site, *, today=None, figures=None) -> list[Chart]:
+    figures = figures or site_figures(site, today=today)
     return [
         vertical_bar_chart(
-            delivered_by_month(site, today=today),
+            figures["by_month"],
             title="Engagements delivered by month",
             description=f"Delivered engagements per month over the last 12 months, {site}.",
             chart_id=f"site-{site.pk}-by-month",
         ),
         horizontal_bar_chart(
-            delivered_by_focus_area(site),
+            figures["by_focus_area"],
             title="Engagements delivered by focus area",
             description=f"Delivered engagements per focus area since the site began, {site}.",
             chart_id=f"site-{site.pk}-by-focus-area",
@@ -65,26 +94,74 @@ def site_charts(site, *, today=None) -> list[Chart]:
 
 
 def with_year_figures(sites, *, year: int):
-    """Annotate sites with their last delivered engagement and this year's count and hours."""
-    delivered = Q(engagements__status=DELIVERED)
-    this_year = delivered & Q(engagements__start_date__year=year)
+    """Annotate sites with their last delivered engagement and this year's count and hours.
+
+    Correlated subqueries (index engagements(site, status, start_date)) rather than a join
+    and GROUP BY: with a LIMIT, the database computes them only for the rows of the page.
+    """
+    delivered = Engagement.objects.filter(site=OuterRef("pk"), status=DELIVERED)
+    this_year = delivered.filter(start_date__year=year).values("site")
     return sites.annotate(
-        last_engagement_on=Max("engagements__end_date", filter=delivered),
-        engagements_this_year=Count("engagements", filter=this_year),
-        hours_this_year=Sum("engagements__hours", filter=this_year),
+        last_engagement_on=Subquery(delivered.order_by("-end_date").values("end_date")[:1]),
+        engagements_this_year=Coalesce(Subquery(this_year.annotate(n=Count("pk")).values("n")), 0),
+        hours_this_year=Subquery(this_year.annotate(total=Sum("hours")).values("total")),
     )
 
 
-def workspace_for(user, *, today=None) -> dict:
-    """The liaison's week: their sites, what is coming, what is late, who is quiet."""
+def program_figures(*, year: int) -> dict:
+    """The program view's totals and per-state grid: two aggregate queries in all."""
+    from accounts.geography import STATE_CHOICES
+    from sites.models import Site
+
+    rows = (
+        Site.objects.values("jurisdiction__state")
+        .annotate(sites=Count("pk"), active=Count("pk", filter=~Q(phase=Site.Phase.GRADUATED)))
+        .order_by()
+    )
+    by_state = {row["jurisdiction__state"]: row for row in rows}
+    delivered = Engagement.objects.filter(status=DELIVERED, start_date__year=year).aggregate(
+        engagements=Count("pk"), hours=Sum("hours")
+    )
+    names = dict(STATE_CHOICES)
+    return {
+        "grid": [
+            (code, names[code], by_state[code]["sites"], by_state[code]["active"])
+            for code, _name in STATE_CHOICES
+            if code in by_state
+        ],
+        "empty_states": [code for code, _name in STATE_CHOICES if code not in by_state],
+        "totals": {
+            "sites": sum(row["sites"] for row in by_state.values()),
+            "active": sum(row["active"] for row in by_state.values()),
+            "engagements": delivered["engagements"],
+            "hours": delivered["hours"] or 0,
+        },
+    }
+
+
+WORKSPACE_LIST_SIZE = 25
+
+
+class _SubqueryCount(Subquery):
+    """COUNT(*) of a queryset as a scalar subquery, so several counts share one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+
+
+def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict:
+    """The liaison's week: their sites, what is coming, what is late, who is quiet.
+
+    Each list holds at most `limit` rows; `counts` gives the exact totals (one query),
+    so the page says "and N more" and links to the full filtered list.
+    """
+    from accounts.models import User
     from sites.models import Site
 
     today = today or timezone.localdate()
-    my_sites = list(
-        with_year_figures(
-            Site.objects.filter(liaison=user).select_related("jurisdiction"), year=today.year
-        ).order_by("jurisdiction__name")
-    )
+    my_sites = with_year_figures(
+        Site.objects.filter(liaison=user).select_related("jurisdiction"), year=today.year
+    ).order_by("jurisdiction__name", "pk")
     upcoming = (
         Engagement.objects.filter(
             site__liaison=user,
@@ -104,16 +181,21 @@ def workspace_for(user, *, today=None) -> dict:
         .order_by("due_date", "pk")
     )
     quiet_since = today - datetime.timedelta(days=60)
-    quiet = [
-        site
-        for site in my_sites
-        if site.phase != Site.Phase.GRADUATED
-        and (site.last_engagement_on is None or site.last_engagement_on < quiet_since)
-    ]
-    return {
-        "my_sites": my_sites,
-        "upcoming": list(upcoming),
-        "overdue": list(overdue),
-        "quiet": quiet,
-        "today": today,
-    }
+    quiet = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
+        Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
+    )
+    lists = {"my_sites": my_sites, "upcoming": upcoming, "overdue": overdue, "quiet": quiet}
+    counts = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            **{name: _SubqueryCount(rows.order_by().values("pk")) for name, rows in lists.items()}
+        )
+        .values(*lists)
+        .get()
+    )
+    result = {name: list(rows[:limit]) for name, rows in lists.items()}
+    result["counts"] = counts
+    result["more"] = {name: max(counts[name] - len(result[name]), 0) for name in lists}
+    result["today"] = today
+    result["upcoming_until"] = today + datetime.timedelta(days=30)
+    return result

@@ -58,7 +58,7 @@ EXPORT_COLUMNS = [
 def engagement_list(request):
     engagements = engagements_visible_to(request.user).select_related("site__jurisdiction")
     engagement_filter = EngagementFilter(
-        request.GET or None, queryset=engagements.order_by("-start_date", "-pk")
+        request.GET or None, queryset=engagements.order_by("-start_date", "-pk"), request=request
     )
     if request.GET.get("format") == "csv":
         return _export_csv(engagement_filter.qs)

@@ -109,13 +109,17 @@ DECISION_LETTER = register(
 def selection_slate_context(report) -> dict:
     from applications.models import Cycle
 
-    from .selectors import slate_rows
+    from .selectors import slate_counts, slate_rows
 
     cycle = Cycle.objects.select_related("national_rate").get(pk=_param(report, "cycle_id"))
-    rows = slate_rows(cycle, report.requested_by)
-    selected = sum(1 for r in rows if r.decision and r.decision.outcome == "selected")
-    decided = sum(1 for r in rows if r.decision)
-    return {"cycle": cycle, "rows": rows, "selected_count": selected, "decided_count": decided}
+    rows = slate_rows(cycle, report.requested_by)  # every SOI, ranked in SQL
+    counts = slate_counts(cycle, report.requested_by)
+    return {
+        "cycle": cycle,
+        "rows": rows,
+        "selected_count": counts["selected"],
+        "decided_count": counts["decided"],
+    }
 
 
 def selection_slate_can_view(user, report) -> bool:

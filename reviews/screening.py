@@ -26,6 +26,9 @@ CHECKS = [
     ("population", "Population within the cycle's range"),
 ]
 CHECK_TITLES = dict(CHECKS)
+# `get_answer_display()` rebuilds the choices dict on every call: a visible share of a
+# page that screens 50 SOIs. The labels are fixed, so look them up once.
+ICE_ANSWER_LABELS = dict(IceAnswer.Answer.choices)
 OVERALL = "overall"
 
 
@@ -90,7 +93,9 @@ def screening_prefetch(queryset):
 
 
 def check_complete(application) -> Check:
-    incomplete = [s for s in application_progress(application) if s.state != "complete"]
+    incomplete = [
+        s for s in application_progress(application, with_urls=False) if s.state != "complete"
+    ]
     if not incomplete:
         return Check("complete", CHECK_TITLES["complete"], PASS, ["Every section is complete."])
     reasons = [f"{s.title}: {', '.join(s.missing)}" for s in incomplete]
@@ -126,7 +131,8 @@ def check_ice(application) -> Check:
         listed = ", ".join(f"question {n}" for n in unanswered)
         return Check("ice", title, FAIL, [f"Not answered: {listed}."])
     not_yes = [
-        f"Question {n}: {answers[n].get_answer_display()} - {answers[n].explanation.strip()}"
+        f"Question {n}: {ICE_ANSWER_LABELS.get(answers[n].answer, answers[n].answer)} - "
+        f"{answers[n].explanation.strip()}"
         for n in (1, 2, 3)
         if answers[n].answer != IceAnswer.Answer.YES
     ]

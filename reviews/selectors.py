@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce, Round
 
 from applications.models import Application
 
@@ -130,6 +130,28 @@ def with_review_data(queryset):
     )
 
 
+def with_review_detail(queryset):
+    """What one SOI's review page shows: `with_review_data`, plus every decision (reversed
+    ones too) and who reopened a review, so the page needs no further queries."""
+    return screening_prefetch(queryset).prefetch_related(
+        Prefetch(
+            "review_assignments",
+            queryset=ReviewAssignment.objects.select_related("review__reopened_by", "reviewer"),
+        ),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("decided_by", "reversed_by", "site"),
+            to_attr="all_decisions",
+        ),
+    )
+
+
+def detail_row(application, user) -> QueueRow:
+    """The row of an SOI loaded with `with_review_detail`."""
+    application.decisions_in_force = [d for d in application.all_decisions if d.reversed_at is None]
+    return build_rows([application], user)[0]
+
+
 def build_rows(applications, user=None) -> list[QueueRow]:
     rows = []
     for application in applications:
@@ -200,19 +222,72 @@ def queue_page(queryset, user, sort: str, page_number, per_page: int) -> tuple[P
     if key not in DB_SORTS:
         return None
     order = DB_SORTS[key].desc() if descending else DB_SORTS[key].asc()
-    ordered = with_review_data(queryset).order_by(order, "reference_number", "pk")
+    # Sort ids only, then load the page's rows: sorting the full-width join (certification,
+    # jurisdiction, cycle) took 140 ms at 30,000 SOIs; the ids alone sort in a few ms.
+    ordered = queryset.order_by(order, "reference_number", "pk").values_list("pk", flat=True)
     page = Paginator(ordered, per_page).get_page(page_number)
-    page.object_list = build_rows(page.object_list, user)
+    page.object_list = _rows_in_order(list(page.object_list), user)
     return page, ("-" if descending else "") + key
 
 
-def slate_rows(cycle, user) -> list[QueueRow]:
-    """The cycle's submitted SOIs ranked by average score (unscored last)."""
+def slate_queryset(cycle, user):
+    """The cycle's submitted SOIs in the user's scope, ranked in SQL: average submitted
+    score (rounded to 0.1 as shown) high to low, unscored last, then reference number."""
     from .access import queue_applications_for
 
-    applications = with_review_data(
-        queue_applications_for(user).filter(cycle=cycle, status=Application.Status.SUBMITTED)
+    submitted = Q(review_assignments__review__status=Review.Status.SUBMITTED)
+    return (
+        queue_applications_for(user)
+        .filter(cycle=cycle, status=Application.Status.SUBMITTED)
+        .annotate(
+            slate_average=Round(
+                Avg("review_assignments__review__total_score", filter=submitted), 1
+            ),
+        )
+        .order_by(F("slate_average").desc(nulls_last=True), "reference_number", "pk")
     )
-    rows = build_rows(applications, user)
-    rows, _ = sort_rows(rows, "-score")
-    return rows
+
+
+def slate_counts(cycle, user) -> dict:
+    """Totals for the slate header and warnings, in one aggregate query (no rows loaded)."""
+    from .access import queue_applications_for
+
+    in_force = Q(decisions__reversed_at=None)
+    return (
+        queue_applications_for(user)
+        .filter(cycle=cycle, status=Application.Status.SUBMITTED)
+        .aggregate(
+            total=Count("pk", distinct=True),
+            selected=Count(
+                "decisions",
+                filter=in_force & Q(decisions__outcome=Decision.Outcome.SELECTED),
+                distinct=True,
+            ),
+            decided=Count("decisions", filter=in_force, distinct=True),
+            unreleased=Count(
+                "decisions", filter=in_force & Q(decisions__released_at=None), distinct=True
+            ),
+        )
+    )
+
+
+def _rows_in_order(ids: list[int], user) -> list[QueueRow]:
+    """Rows (screened, with reviews and decisions) for these SOIs only, in `ids` order."""
+    loaded = {a.pk: a for a in with_review_data(Application.objects.filter(pk__in=ids))}
+    return build_rows([loaded[pk] for pk in ids if pk in loaded], user)
+
+
+def slate_page(cycle, user, page_number, per_page: int, total: int) -> Page:
+    """One page of the ranked slate; rows are built and screened for this page only.
+    `total` comes from `slate_counts`, so the paginator does not count the ranking again."""
+    paginator = Paginator(slate_queryset(cycle, user).values_list("pk", flat=True), per_page)
+    paginator.__dict__["count"] = total  # cached_property: skip a second COUNT query
+    page = paginator.get_page(page_number)
+    page.object_list = _rows_in_order(list(page.object_list), user)
+    return page
+
+
+def slate_rows(cycle, user) -> list[QueueRow]:
+    """The whole ranked slate (the PDF, built in a worker, lists every SOI)."""
+    ids = list(slate_queryset(cycle, user).values_list("pk", flat=True))
+    return _rows_in_order(ids, user)

@@ -27,7 +27,16 @@ from .forms import (
 )
 from .models import CRITERIA, Decision, Review
 from .screening import RESULT_LABELS
-from .selectors import build_rows, queue_page, slate_rows, sort_rows, with_review_data
+from .selectors import (
+    build_rows,
+    detail_row,
+    queue_page,
+    slate_counts,
+    slate_page,
+    sort_rows,
+    with_review_data,
+    with_review_detail,
+)
 from .services import (
     ReviewError,
     conflict_declare,
@@ -44,6 +53,7 @@ from .services import (
 )
 
 PAGE_SIZE = 25
+SLATE_PAGE_SIZE = 25
 SORT_COLUMNS = [
     ("reference", "Reference"),
     ("jurisdiction", "Jurisdiction"),
@@ -146,27 +156,43 @@ def _export_csv(rows) -> HttpResponse:
 
 
 def _row_for(user, pk: int):
-    """The SOI in the user's review scope (404 outside it), with everything screened."""
-    application = access.get_queue_application_for(user, pk)
-    full = with_review_data(Application.objects.filter(pk=application.pk)).get()
-    return build_rows([full], user)[0]
+    """The SOI in the user's review scope (404 outside it), with everything screened, in
+    one query plus a fixed set of prefetches."""
+    application = get_object_or_404(with_review_detail(access.queue_applications_for(user)), pk=pk)
+    return detail_row(application, user)
 
 
 # Reviewers assigned to the SOI (after declaring no conflict), officials and program admins.
 @login_required
 def application_review(request, pk):
     _require(access.can_use_review_pages(request.user))
-    row = _row_for(request.user, pk)
+    user = request.user
+    row = _row_for(user, pk)
     application = row.application
-    if access.needs_declaration(request.user, application):
+    # The access rules of access.needs_declaration / can_see_other_scores / can_score,
+    # read from the rows already loaded (the user's assignment, its review, the decision).
+    mine = row.my_assignment
+    declaration = access.declaration_of(user, application) if mine is not None else None
+    if mine is not None and declaration is None:
         return redirect("reviews:conflict", pk=application.pk)
-    see_others = access.can_see_other_scores(request.user, application)
+    if mine is None:
+        see_others = access.can_see_all(user)
+    else:
+        my_review = getattr(mine, "review", None)
+        see_others = my_review is not None and my_review.status == Review.Status.SUBMITTED
+    can_score = (
+        access.is_reviewer(user)
+        and application.status == Application.Status.SUBMITTED
+        and mine is not None
+        and declaration is not None
+        and not declaration.has_conflict
+        and row.decision is None
+    )
     reviews = [
         a.review
         for a in row.assignments
-        if hasattr(a, "review") and (see_others or a.reviewer_id == request.user.pk)
+        if hasattr(a, "review") and (see_others or a.reviewer_id == user.pk)
     ]
-    decisions = application.decisions.select_related("decided_by", "reversed_by", "site")
     return render(
         request,
         "reviews/application_review.html",
@@ -176,15 +202,15 @@ def application_review(request, pk):
             "screening": row.screening,
             "reviews": reviews,
             "see_others": see_others,
-            "decisions": decisions,
+            "decisions": application.all_decisions,
             "my_review": row.my_review,
-            "can_score": access.can_score(request.user, application),
-            "can_assign": access.can_assign(request.user),
-            "can_decide": access.can_decide(request.user) and row.decision is None,
-            "can_override": access.can_override_screening(request.user),
-            "can_reopen": access.can_reopen_review(request.user),
-            "can_reverse": access.can_reverse_decision(request.user),
-            "can_see_all": access.can_see_all(request.user),
+            "can_score": can_score,
+            "can_assign": access.can_assign(user),
+            "can_decide": access.can_decide(user) and row.decision is None,
+            "can_override": access.can_override_screening(user),
+            "can_reopen": access.can_reopen_review(user),
+            "can_reverse": access.can_reverse_decision(user),
+            "can_see_all": access.can_see_all(user),
         },
     )
 
@@ -465,19 +491,23 @@ def slate(request, cycle_pk):
             else:
                 messages.success(request, "Number of sites saved.")
                 return redirect("reviews:slate", cycle_pk=cycle.pk)
-    rows = slate_rows(cycle, request.user)
-    selected = sum(1 for r in rows if r.decision and r.decision.outcome == "selected")
-    unreleased = sum(1 for r in rows if r.decision and not r.decision.released_at)
+    # Counts come from one aggregate query; rows are ranked in SQL and built per page.
+    counts = slate_counts(cycle, request.user)
+    page = slate_page(
+        cycle, request.user, request.GET.get("page"), SLATE_PAGE_SIZE, counts["total"]
+    )
     return render(
         request,
         "reviews/slate.html",
         {
             "cycle": cycle,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
+            "total": counts["total"],
             "form": form,
-            "selected_count": selected,
-            "unreleased_count": unreleased,
-            "over_limit": cycle.max_sites is not None and selected > cycle.max_sites,
+            "selected_count": counts["selected"],
+            "unreleased_count": counts["unreleased"],
+            "over_limit": cycle.max_sites is not None and counts["selected"] > cycle.max_sites,
             "can_decide": access.can_decide(request.user),
             "can_release": access.can_release(request.user),
         },

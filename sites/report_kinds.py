@@ -57,6 +57,9 @@ def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.da
     return months
 
 
+CHART_MAX_MONTHS = 24  # a longer period is charted by year
+
+
 def site_engagement_context(report) -> dict:
     site_id, start, end = _params(report)
     site = Site.objects.select_related("jurisdiction", "liaison").get(pk=site_id)
@@ -81,7 +84,18 @@ def site_engagement_context(report) -> dict:
         .values("month")
         .annotate(count=Count("pk"))
     }
-    by_month = [(f"{month:%b %y}", per_month.get(month, 0)) for month in _month_starts(start, end)]
+    months = _month_starts(start, end)
+    if len(months) <= CHART_MAX_MONTHS:
+        chart_unit = "month"
+        by_month = [(f"{month:%b %y}", per_month.get(month, 0)) for month in months]
+    else:
+        # Hundreds of monthly bars are unreadable and cost WeasyPrint a text layout per
+        # label: a long period is charted by year.
+        chart_unit = "year"
+        per_year = {year: 0 for year in range(start.year, end.year + 1)}
+        for month, count in per_month.items():
+            per_year[month.year] += count
+        by_month = [(str(year), count) for year, count in per_year.items()]
 
     type_rows = {
         row["type"]: row
@@ -122,8 +136,8 @@ def site_engagement_context(report) -> dict:
     charts = [
         vertical_bar_chart(
             by_month,
-            title="Engagements delivered by month",
-            description=f"Delivered engagements per month, {period}.",
+            title=f"Engagements delivered by {chart_unit}",
+            description=f"Delivered engagements per {chart_unit}, {period}.",
             chart_id="by-month",
             fixed=True,
         ),

@@ -1,5 +1,4 @@
 import csv
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,10 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.geography import STATE_CHOICES
-from engagements.access import can_log_for, engagements_visible_to
-from engagements.models import NarrativeUpdate
-from engagements.stats import site_charts, with_year_figures, workspace_for
+from engagements.models import Engagement, NarrativeUpdate
+from engagements.stats import (
+    program_figures,
+    site_charts,
+    site_figures,
+    with_year_figures,
+    workspace_for,
+)
 
 from .access import (
     can_edit_plan,
@@ -105,14 +108,22 @@ def _export_csv(sites) -> HttpResponse:
     return response
 
 
+SITE_PAGE_ENGAGEMENTS = 25  # the latest; the rest are one click away in the filtered list
+
+
 # Anyone whose scope includes the site (404 otherwise); INTERNAL fields for staff only.
 @login_required
 def site_detail(request, pk):
     site = get_site_for(request.user, pk)
     internal = can_see_internal(request.user)
-    engagements = list(
-        engagements_visible_to(request.user).filter(site=site).order_by("-start_date", "-pk")
-    )
+    # The site is in the reader's scope (checked above), so only the status rule of
+    # engagements.access applies: applicants see delivered engagements only.
+    visible = Engagement.objects.filter(site=site)
+    if not internal:
+        visible = visible.filter(status=Engagement.Status.DELIVERED)
+    engagements = list(visible.order_by("-start_date", "-pk")[:SITE_PAGE_ENGAGEMENTS])
+    # Chart data and the total in one aggregate query, however many engagements the site has.
+    figures = site_figures(site, engagements=visible)
     phases = list(site.phases.all())
     timeline = sorted(
         [(p.started_on, "phase", p) for p in phases]
@@ -128,10 +139,12 @@ def site_detail(request, pk):
         "goals": list(site.goals.all()),
         "timeline": timeline,
         "engagements": engagements,
-        "charts": site_charts(site),
+        "engagement_total": figures["total"],
+        "engagements_more": max(figures["total"] - len(engagements), 0),
+        "charts": site_charts(site, figures=figures),
         "can_manage": can_manage_sites(request.user),
         "can_edit_plan": can_edit_plan(request.user, site),
-        "can_log": can_log_for(request.user, site),
+        "can_log": _can_log_for(request.user, site),
     }
     if internal:
         context["assignments"] = list(site.liaison_assignments.select_related("liaison"))
@@ -140,6 +153,13 @@ def site_detail(request, pk):
         )
         context["narrative_periods"] = _recent_halves()
     return render(request, "sites/site_detail.html", context)
+
+
+def _can_log_for(user, site) -> bool:
+    # engagements.access.sites_loggable_by, decided on the loaded site without a query.
+    if user.has_perm("engagements.log_engagement_any_site"):
+        return True
+    return user.has_perm("engagements.log_engagement") and site.liaison_id == user.pk
 
 
 def _recent_halves(count: int = 4) -> list[tuple[int, int]]:
@@ -333,30 +353,33 @@ def workspace(request):
     return render(request, "sites/workspace.html", workspace_for(request.user))
 
 
+PROGRAM_PAGE_SIZE = 50
+
+
 # DOJ staff who may read every site (accounts.open_staff_area + sites.view_any_site).
 @login_required
 def program_view(request):
     if not can_use_program_view(request.user):
         raise PermissionDenied
     year = timezone.localdate().year
-    sites = list(
-        with_year_figures(
-            Site.objects.select_related("jurisdiction", "liaison"), year=year
-        ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year")
-    )
-    by_state = defaultdict(list)
-    for site in sites:
-        by_state[site.jurisdiction.state].append(site)
-    names = dict(STATE_CHOICES)
-    grid = [(code, names[code], by_state.get(code, [])) for code, _name in STATE_CHOICES]
-    totals = {
-        "sites": len(sites),
-        "active": sum(1 for s in sites if s.phase != Site.Phase.GRADUATED),
-        "engagements": sum(s.engagements_this_year for s in sites),
-        "hours": sum((s.hours_this_year or 0) for s in sites),
-    }
+    # One page of sites with their figures (subqueries run for the page's rows only);
+    # totals and the per-state grid come from aggregate queries, not from every row.
+    sites = with_year_figures(
+        Site.objects.select_related("jurisdiction", "liaison"), year=year
+    ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year", "pk")
+    page = Paginator(sites, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    figures = program_figures(year=year)
     return render(
         request,
         "sites/program_view.html",
-        {"sites": sites, "grid": grid, "year": year, "totals": totals},
+        {
+            "page": page,
+            "sites": page.object_list,
+            "query": "",
+            "grid": figures["grid"],
+            "empty_states": figures["empty_states"],
+            "year": year,
+            "totals": figures["totals"],
+        },
     )

@@ -12,11 +12,11 @@ from reviews.selectors import with_applicant_status
 
 from ..access import (
     applications_of_my_jurisdiction,
+    applications_visible_to,
     can_edit,
     can_submit,
     can_view_history,
     can_withdraw,
-    get_application_for,
     get_letter_for,
     get_own_application_for,
     is_applicant,
@@ -29,7 +29,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Cycle, JurisdictionInvitation, Letter
-from ..sections import application_progress
+from ..sections import application_progress, with_sections
 from ..services import (
     ApplicationError,
     InvitationError,
@@ -126,8 +126,15 @@ def start(request, cycle_pk):
 # Applicants of the jurisdiction, or staff with a review permission (submitted SOIs only).
 @login_required
 def detail(request, pk):
-    application = load_full(get_application_for(request.user, pk))
     user = request.user
+    # One query for the SOI in the user's scope (404 outside it) with every section, the
+    # people named on the page and what the applicant-facing status reads.
+    scope = with_sections(applications_visible_to(user)).select_related(
+        "submitted_by", "withdrawn_by", "receipt"
+    )
+    if is_applicant(user):  # only applicants are shown the applicant-facing status
+        scope = with_applicant_status(scope)
+    application = get_object_or_404(scope, pk=pk)
     own = is_applicant(user) and user.jurisdiction_id == application.jurisdiction_id
     summary = application.snapshot if application.snapshot else build_snapshot(application)
     return render(

@@ -13,8 +13,9 @@ TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 SKIP_FIELDS = {"version", "section_saves", "updated_at", "snapshot"}
 
 
-def _changes(record) -> list[str]:
-    previous = record.prev_record
+def _changes(record, previous) -> list[str]:
+    # `previous` is found in the already-loaded records: `record.prev_record` would run
+    # one query per record, so the page's query count would grow with the history.
     if previous is None:
         return []
     delta = record.diff_against(previous)
@@ -24,7 +25,10 @@ def _changes(record) -> list[str]:
 def application_history(application: Application) -> list[dict]:
     """Newest first: when, who, what, which fields changed (one query per model)."""
     rows = []
-    records = application.history.select_related("history_user").order_by("history_date")
+    records = application.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    )
+    previous = None
     for record in records:
         rows.append(
             {
@@ -32,15 +36,17 @@ def application_history(application: Application) -> list[dict]:
                 "who": record.history_user,
                 "what": "Statement of Interest",
                 "type": TYPES.get(record.history_type, record.history_type),
-                "fields": _changes(record),
+                "fields": _changes(record, previous),
                 "status": record.status,
             }
         )
+        previous = record
     for model, label in CHILD_MODELS:
+        latest = {}  # child object id -> its previous record
         for record in (
             model.history.filter(application_id=application.pk)
             .select_related("history_user")
-            .order_by("history_date")
+            .order_by("history_date", "history_id")
         ):
             rows.append(
                 {
@@ -48,9 +54,10 @@ def application_history(application: Application) -> list[dict]:
                     "who": record.history_user,
                     "what": label,
                     "type": TYPES.get(record.history_type, record.history_type),
-                    "fields": _changes(record),
+                    "fields": _changes(record, latest.get(record.id)),
                     "status": "",
                 }
             )
+            latest[record.id] = record
     rows.sort(key=lambda row: row["at"], reverse=True)
     return rows

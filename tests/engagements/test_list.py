@@ -62,3 +62,28 @@ def test_list_query_count_does_not_grow(client, reviewer, django_assert_max_num_
 
 def test_list_requires_sign_in(client):
     assert client.get(reverse("engagements:list")).status_code == 302
+
+
+def test_link_filters_site_mine_and_overdue(client, liaison):
+    """The site page and workspace link here with ?site=, ?mine= and ?overdue=."""
+    from engagements.models import FollowUpAction
+
+    mine = SiteFactory(liaison=liaison)
+    EngagementFactory(site=mine, planned=True, title="Mine late",
+                      start_date=datetime.date(2025, 2, 1))  # fmt: skip
+    EngagementFactory(site=mine, delivered=True, title="Mine fine",
+                      start_date=datetime.date(2025, 1, 1))  # fmt: skip
+    other = EngagementFactory(delivered=True, title="Other", start_date=datetime.date(2024, 1, 1))
+    late = mine.engagements.get(title="Mine late")
+    FollowUpAction.objects.create(engagement=late, description="x", owner="y",
+                                  due_date=datetime.date(2020, 1, 1))  # fmt: skip
+    FollowUpAction.objects.create(engagement=other, description="x", owner="y",
+                                  due_date=datetime.date(2020, 1, 1), done=True)  # fmt: skip
+    client.force_login(liaison)
+    url = reverse("engagements:list")
+    assert _titles(client.get(url, {"site": mine.pk})) == ["Mine late", "Mine fine"]
+    assert _titles(client.get(url, {"mine": "true"})) == ["Mine late", "Mine fine"]
+    assert _titles(client.get(url, {"overdue": "true"})) == ["Mine late"]
+    # The link-only filters are hidden fields, kept when the visible filters are applied.
+    page = client.get(url, {"site": mine.pk}).content.decode()
+    assert f'type="hidden" name="site" value="{mine.pk}"' in page

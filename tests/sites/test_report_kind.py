@@ -46,3 +46,26 @@ def test_site_page_requests_the_report(client, reviewer, django_capture_on_commi
     report = Report.objects.get()
     assert response.status_code == 302
     assert report.params == {"site_id": site.pk, "year": datetime.date.today().year}
+
+
+def test_long_period_is_charted_by_year_and_long_titles_are_shortened(reviewer):
+    from django.template.loader import render_to_string
+
+    from sites.report_kinds import site_engagement_context
+
+    site = SiteFactory()
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2019, 3, 4),
+                      title="T" * 120)  # fmt: skip
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2025, 3, 4))
+    wide = Report(kind="site_engagement", requested_by=reviewer,
+                  params={"site_id": site.pk, "start": "2015-01-01", "end": "2025-12-31"})  # fmt: skip
+    context = site_engagement_context(wide)
+    chart = context["charts"][0]
+    assert chart.title == "Engagements delivered by year"
+    assert "2019: 1" in str(chart.svg) and "2025: 1" in str(chart.svg)
+    html = render_to_string("sites/pdf_site_engagement.html", {**context, "report": wide})
+    assert "T" * 69 + "…" in html and "T" * 71 not in html
+    assert 'class="w38"' in html and "table-layout: fixed" in html
+    year = Report(kind="site_engagement", requested_by=reviewer,
+                  params={"site_id": site.pk, "year": 2025})  # fmt: skip
+    assert site_engagement_context(year)["charts"][0].title == "Engagements delivered by month"
