@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from program.csv_export import csv_download
 from sites.access import can_see_internal
 
 from .access import (
@@ -72,28 +71,19 @@ def engagement_list(request):
     )
 
 
-def _cell(value) -> str:
-    # Spreadsheets run cells that start with these characters as formulas (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_csv(engagements) -> HttpResponse:
     # No INTERNAL fields (notes, cancellation reasons): the export is safe to share.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="psp-engagements-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
+    return csv_download("engagements", EXPORT_COLUMNS, _csv_rows(engagements))
+
+
+def _csv_rows(engagements):
     for e in engagements:
-        values = [
+        yield [
             e.tracking_number, e.site_id, e.site.jurisdiction.name, e.site.jurisdiction.state,
             e.title, e.type, ";".join(e.focus_areas), e.provider, e.start_date, e.end_date,
             e.delivery, e.hours, e.participants, e.agencies_represented, e.target_audience,
             e.status, e.summary, e.outcomes, e.milestones,
         ]  # fmt: skip
-        writer.writerow([_cell(value) for value in values])
-    return response
 
 
 def _require_logger(user) -> None:

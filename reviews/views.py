@@ -1,17 +1,15 @@
 """Review and selection pages. Each view says who may use it and checks it first."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Cycle
+from program.csv_export import csv_download
 
 from . import access
 from .filters import QueueFilter
@@ -127,29 +125,20 @@ def queue(request):
     )
 
 
-def _cell(value) -> str:
-    # Spreadsheets run cells that start with these characters as formulas (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_csv(rows) -> HttpResponse:
-    stamp = timezone.localdate().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="psp-review-queue-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
+    return csv_download("review-queue", EXPORT_COLUMNS, _csv_rows(rows))
+
+
+def _csv_rows(rows):
     for row in rows:
         app, latest = row.application, row.latest_rate or {}
-        values = [
+        yield [
             app.reference_number, app.jurisdiction.name, app.jurisdiction.state, app.cycle.name,
             app.population, latest.get("year"), latest.get("rate"), latest.get("ratio"),
             row.screening.result_label, row.review_count, len(row.assignments),
             row.average_score, row.status_label,
             app.submitted_at.isoformat() if app.submitted_at else "",
         ]  # fmt: skip
-        writer.writerow([_cell(value) for value in values])
-    return response
 
 
 # --- one SOI -----------------------------------------------------------------------------

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from engagements.stats import (
     with_year_figures,
     workspace_for,
 )
+from program.csv_export import csv_download
 
 from .access import (
     can_edit_plan,
@@ -83,29 +82,20 @@ def site_list(request):
     )
 
 
-def _cell(value) -> str:
-    # Spreadsheets run cells that start with these characters as formulas (CSV injection).
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_csv(sites) -> HttpResponse:
     # The filtered list, without INTERNAL fields, so any reader may export what they see.
-    stamp = timezone.localdate().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="psp-sites-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_COLUMNS)
+    return csv_download("sites", EXPORT_COLUMNS, _csv_rows(sites))
+
+
+def _csv_rows(sites):
     for site in sites:
-        values = [
+        yield [
             site.pk, site.jurisdiction.name, site.jurisdiction.state, site.cohort_year,
             site.usao_district, site.engagement_level, site.phase, site.phase_started_on,
             site.start_date, site.expected_end_date,
             site.liaison.get_full_name() if site.liaison else "",
             ";".join(area.focus_area for area in site.focus_area_rows.all()),
         ]  # fmt: skip
-        writer.writerow([_cell(value) for value in values])
-    return response
 
 
 SITE_PAGE_ENGAGEMENTS = 25  # the latest; the rest are one click away in the filtered list
