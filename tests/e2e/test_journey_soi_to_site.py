@@ -24,8 +24,6 @@ import csv
 import io
 import os
 import re
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -56,7 +54,6 @@ from tests.factories import CycleFactory
 
 pytestmark = E2E_DB
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APPLICANT_EMAIL = "dana.whitfield@cityofmaplewood.gov"
 APPLICANT_PASSWORD = "violet lantern harbor 1987"
 JURISDICTION = "City of Maplewood"
@@ -94,10 +91,8 @@ def pdf_worker(settings, tmp_path_factory, django_db_setup):
         yield SimpleNamespace(mode="in-process", output=lambda: "")
         return
 
-    from django.db import connection
-
     from psp_portal.celery import app
-    from tests.integration.conftest import WORKER_START_TIMEOUT, database_url
+    from tests.integration.worker import running_worker
 
     redis_url = os.environ["REDIS_URL"]
     media = tmp_path_factory.mktemp("journey-media")
@@ -110,44 +105,6 @@ def pdf_worker(settings, tmp_path_factory, django_db_setup):
         },
     }
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
-        "DJANGO_ENV": "test",
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": redis_url,
-        "PSP_WORKER_MEDIA_ROOT": str(media),
-        "PYTHONPATH": str(BASE_DIR),
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    log_path = tmp_path_factory.mktemp("journey-worker") / "worker.log"
-    log = open(log_path, "w+b")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "psp_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--purge",
-            "-n",
-            f"psp-e2e-journey-{os.getpid()}@%h",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    def output() -> str:
-        return log_path.read_text(errors="replace")
 
     def reset_pools():
         app._pool = None
@@ -155,28 +112,20 @@ def pdf_worker(settings, tmp_path_factory, django_db_setup):
             app.amqp._producer_pool = None
 
     saved = app.conf.broker_url, app.conf.task_always_eager
-    try:
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while " ready." not in output():
-            if process.poll() is not None:
-                pytest.fail(f"The Celery worker exited at start-up:\n{output()}", pytrace=False)
-            if time.monotonic() > deadline:
-                pytest.fail(f"The Celery worker did not start:\n{output()}", pytrace=False)
-            time.sleep(0.2)
-        app.conf.broker_url, app.conf.task_always_eager = redis_url, False
-        reset_pools()
-        note(f"journey PDFs rendered by a REAL Celery worker over Redis ({redis_url})")
-        yield SimpleNamespace(mode="worker", output=output)
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        reset_pools()
-        process.terminate()  # warm shutdown: finishes the current task
+    with running_worker(
+        redis_url=redis_url,
+        media_root=media,
+        log_dir=tmp_path_factory.mktemp("journey-worker"),
+        name="psp-e2e-journey",
+    ) as (_, output):
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            app.conf.broker_url, app.conf.task_always_eager = redis_url, False
+            reset_pools()
+            note(f"journey PDFs rendered by a REAL Celery worker over Redis ({redis_url})")
+            yield SimpleNamespace(mode="worker", output=output)
+        finally:
+            app.conf.broker_url, app.conf.task_always_eager = saved
+            reset_pools()
 
 
 # ---------------------------------------------------------------------------

@@ -7,20 +7,14 @@ so CI never passes without having run them.
 """
 
 import os
-import subprocess
 import sys
-import time
 from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 
+from tests.integration.worker import running_worker
 from tests.reports import kinds_for_tests
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-WORKER_START_TIMEOUT = 90
 
 
 def unavailable(reason: str):
@@ -48,15 +42,6 @@ def require_postgres():
         unavailable("the database is not PostgreSQL (a worker process cannot share SQLite tests)")
 
 
-def database_url(settings_dict) -> str:
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or "5432"
-    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def worker_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("worker-media")
@@ -67,67 +52,13 @@ def celery_worker(django_db_setup, django_db_blocker, worker_media_root, tmp_pat
     """Start `celery -A psp_portal worker --pool=solo` on the test database; stop it after."""
     redis_url = require_redis()
     require_postgres()
-    from django.db import connection
-
-    # After django_db_setup, NAME is the test database's name ("test_...").
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
-        "DJANGO_ENV": "test",
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": redis_url,
-        "PSP_WORKER_MEDIA_ROOT": str(worker_media_root),
-        "PYTHONPATH": str(BASE_DIR),
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    log_path = tmp_path_factory.mktemp("worker-log") / "worker.log"
-    log = open(log_path, "w+b")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "psp_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--purge",  # drop messages left in this Redis db by an earlier run
-            "-n",
-            f"psp-integration-{os.getpid()}@%h",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-    def output() -> str:
-        return log_path.read_text(errors="replace")
-
-    deadline = time.monotonic() + WORKER_START_TIMEOUT
-    while " ready." not in output():
-        if process.poll() is not None:
-            pytest.fail(f"The Celery worker exited at start-up:\n{output()}", pytrace=False)
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"The Celery worker did not start:\n{output()}", pytrace=False)
-        time.sleep(0.2)
-
-    try:
+    with running_worker(
+        redis_url=redis_url,
+        media_root=worker_media_root,
+        log_dir=tmp_path_factory.mktemp("worker-log"),
+        name="psp-integration",
+    ) as (process, output):
         yield process, output
-    finally:
-        process.terminate()  # warm shutdown: finishes the current task
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture
