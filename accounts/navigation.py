@@ -30,6 +30,7 @@ NAV_ITEMS = [
     NavItem("Sites", "sites:list", "sites.view_any_site"),
     NavItem("My workspace", "sites:workspace", "engagements.log_engagement"),
     NavItem("Program view", "sites:program", "sites.view_any_site"),
+    NavItem("Outcomes", "outcomes:program", "sites.view_any_site"),
     NavItem("My reports", "reports:mine"),
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
 ]

@@ -91,6 +91,7 @@ LOCAL_APPS = [
     "engagements",
     "reports",
     "reviews",
+    "outcomes",
     "demo",
     "bench",
 ]
@@ -329,6 +330,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_BEAT_SCHEDULE: dict = {
+    # Opens each year's outcome figures on the due date the program admin set and
+    # mails the reminders (each once), 6:30 a.m. Eastern.
+    "outcomes-open-due": {
+        "task": "outcomes.tasks.outcomes_open_due_task",
+        "schedule": crontab(minute=30, hour=6),
+    },
     # Re-publishes report renders lost with a broker outage or a killed worker.
     "reports-sweep-stale": {
         "task": "reports.tasks.report_sweep_stale_task",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("engagements/", include("engagements.urls")),
     path("reports/", include("reports.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("review/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
