@@ -92,7 +92,9 @@ def rows_by_site(sites: list[Site]) -> dict[int, list[OutcomeYear]]:
     grouped: dict[int, list[OutcomeYear]] = defaultdict(list)
     if not sites:
         return grouped
-    for row in OutcomeYear.objects.filter(site__in=[s.pk for s in sites]).order_by("site", "year"):
+    for row in OutcomeYear.objects.filter(site__in=[s.pk for s in sites]).order_by(
+        "site_id", "year"
+    ):
         grouped[row.site_id].append(row)
     return grouped
 
