@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from applications.demo import load_demo_applications
+from outcomes.demo import load_demo_outcomes
 from reviews.demo import load_demo_reviews
 from sites.demo import load_demo_sites
 
@@ -30,6 +31,7 @@ DEMO_STEPS: list[DemoStep] = [
     load_demo_applications,
     load_demo_reviews,
     load_demo_sites,
+    load_demo_outcomes,
 ]
 
 

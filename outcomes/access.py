@@ -4,8 +4,9 @@
   jurisdiction's applicant gets 404, never 403.
 - Entering a year: the site's own users (accounts of the site's jurisdiction) and
   staff holding outcomes.manage_outcomes (program admins).
-- Verifying and returning: the site's current Strategic Site Liaison only, so the
-  person who checks is never the jurisdiction that reported.
+- Verifying and returning: the site's current Strategic Site Liaison, so the
+  person who checks is never the jurisdiction that reported; program admins only
+  for a site without a liaison (alumni sites).
 - The program Outcomes page and CSV export: DOJ staff who read every site
   (sites.access.can_use_program_view); the outcome report: holders of
   reports.request_program_reports; import and due dates: outcomes.manage_outcomes.
@@ -53,8 +54,14 @@ def can_enter(user, site) -> bool:
 
 
 def can_review(user, site) -> bool:
-    """Verify or return: the site's current liaison."""
-    return user.is_authenticated and site.liaison_id is not None and site.liaison_id == user.pk
+    """Verify or return: the site's current liaison; for a site without one (alumni
+    sites report two years after graduation, usually without a liaison), program
+    admins (outcomes.manage_outcomes)."""
+    if not user.is_authenticated:
+        return False
+    if site.liaison_id is not None:
+        return site.liaison_id == user.pk
+    return can_manage_outcomes(user)
 
 
 def can_use_outcomes_page(user) -> bool:

@@ -257,3 +257,14 @@ def test_only_outcome_managers_set_due_dates(liaison):
     with pytest.raises(OutcomeError):
         outcome_due_date_set(year=2021, due_on=datetime.date(2022, 10, 1), actor=liaison)
     assert not OutcomeDueDate.objects.exists()
+
+
+def test_site_without_liaison_is_verified_by_a_program_admin(program_admin, figures):
+    alumni = SiteFactory(cohort_year=2019, start_date=datetime.date(2019, 10, 1))
+    user = ApplicantFactory(jurisdiction=alumni.jurisdiction)
+    row = outcome_enter(site=alumni, year=2020, actor=user, submit=True, **figures)
+    with pytest.raises(OutcomeError):
+        outcome_verify(outcome=row, actor=make_staff(roles.SITE_LIAISON))
+    with pytest.raises(OutcomeError):
+        outcome_verify(outcome=row, actor=user)
+    assert outcome_verify(outcome=row, actor=program_admin).status == Status.VERIFIED
