@@ -79,7 +79,7 @@ def rate_chart(
     ]
     if not years:
         return _finish(root, title, description, rows)
-    left, right = (34, 8) if small else (52, 16)
+    left, right = (16, 16) if small else (52, 16)
     top, bottom = (8, 20) if small else (16, 44)
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [row.rate for row in series.years if row.rate is not None]
