@@ -40,6 +40,7 @@ from applications.models import (
     ReferenceSequence,
 )
 from engagements.models import Engagement, FollowUpAction, NarrativeUpdate
+from outcomes.models import OutcomeYear
 from program.districts import JUDICIAL_DISTRICTS
 from program.focus_areas import FocusArea
 from reviews.models import CRITERION_KEYS, ConflictDeclaration, Decision, Review, ReviewAssignment
@@ -517,6 +518,30 @@ def generate(*, scale: int = 1, seed: int = 1) -> Summary:
             if rng.random() < 0.5
         ]
         _bulk(FollowUpAction, follow_ups, summary)
+
+        # Outcomes (issue 17): 8 years per site (3 baseline, 5 after), mostly verified,
+        # about one year in twenty missing and a few still waiting for the liaison.
+        outcome_rows = []
+        for s in sites:
+            rate, population = rng.uniform(700, 1600), rng.randint(50_000, 900_000)
+            trend = rng.uniform(-0.08, 0.04)
+            for year in range(s.cohort_year - 3, s.cohort_year + 5):
+                if year >= today.year or rng.random() < 0.05:
+                    continue
+                rate *= 1 + (trend if year >= s.cohort_year else 0) + rng.uniform(-0.03, 0.03)
+                population = int(population * rng.uniform(0.99, 1.015))
+                offenses = int(rate * population / 100000)
+                outcome_rows.append(
+                    OutcomeYear(
+                        site=s, year=year, is_baseline=year < s.cohort_year,
+                        status=OutcomeYear.Status.SUBMITTED if rng.random() < 0.05
+                        else OutcomeYear.Status.VERIFIED,
+                        murder=offenses // 50, rape=offenses // 12, robbery=offenses // 4,
+                        aggravated_assault=offenses - offenses // 50 - offenses // 12 - offenses // 4,
+                        population=population, source=OutcomeYear.Source.UCR_NIBRS,
+                    )
+                )  # fmt: skip
+        _bulk(OutcomeYear, outcome_rows, summary)
     return summary
 
 

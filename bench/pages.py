@@ -84,6 +84,8 @@ def key_pages() -> list[Page]:
         Page("liaison_workspace", reverse("sites:workspace"), liaison, "site liaison"),
         Page("engagement_list", reverse("engagements:list"), admin, "program admin"),
         Page("program_view", reverse("sites:program"), admin, "program admin"),
+        Page("outcomes_page", reverse("outcomes:program"), admin, "program admin"),
+        Page("site_outcomes", reverse("outcomes:site", args=[site.pk]), liaison, "site liaison"),
         Page("applicant_dashboard", reverse("dashboard"), applicant, "applicant"),
         Page("applicant_soi_list", reverse("applications:mine"), applicant, "applicant"),
     ]  # fmt: skip

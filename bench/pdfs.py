@@ -21,7 +21,7 @@ from sites.models import Site
 
 from .datagen import EMAIL_DOMAIN
 
-CASES = ("site_1000", "site_typical", "program_100")
+CASES = ("site_1000", "site_typical", "program_100", "outcomes_100")
 
 
 def _report_for(case: str) -> Report:
@@ -37,6 +37,8 @@ def _report_for(case: str) -> Report:
     if case == "site_typical":
         return Report(kind="site_engagement", params={"site_id": sites[1].pk, **wide},
                       requested_by=admin)  # fmt: skip
+    if case == "outcomes_100":  # every site (100 at scale 1), 8 years each
+        return Report(kind="outcome_report", params={}, requested_by=admin)
     today = timezone.localdate()
     return Report(kind="program_report",
                   params={"start": f"{today.year - 1}-01-01", "end": today.isoformat()},

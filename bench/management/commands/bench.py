@@ -37,7 +37,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--stage", choices=["all", "pages", "load", "pdf"], default="all")
-        parser.add_argument("--case", help="pdf stage: site_1000, site_typical or program_100")
+        parser.add_argument(
+            "--case", help="pdf stage: site_1000, site_typical, program_100 or outcomes_100"
+        )
         parser.add_argument("--mode", choices=["full", "weasy"], default="full")
         parser.add_argument("--out", help="stage result file (JSON)")
         parser.add_argument("--runs", type=int, default=30)
@@ -183,7 +185,7 @@ class Command(BaseCommand):
             if line == "postgresql" and scale == 1:
                 if "pdf" not in skip:
                     pdfs = []
-                    for case in ("site_typical", "site_1000", "program_100"):
+                    for case in ("site_typical", "site_1000", "program_100", "outcomes_100"):
                         for mode in ("full", "weasy"):
                             self.say(f"[{line} scale 1] PDF {case} ({mode}) ...")
                             pdfs.append(self.stage(url, "pdf", "--case", case, "--mode", mode))
