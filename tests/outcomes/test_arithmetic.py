@@ -158,3 +158,10 @@ def test_summary_counts_sites_with_data_and_lists_the_sites_behind_each_median()
 
 def test_empty_series_has_no_latest():
     assert SiteSeries([2016], None, None).latest is None
+
+
+def test_a_due_year_without_figures_is_missing_not_zero():
+    figures = [*_full(), YearInput(2020, None, None, counted=False, status="due")]
+    y2020 = next(row for row in _series(figures).years if row.year == 2020)
+    assert y2020.rate is None and y2020.entered_rate is None and y2020.change is None
+    assert y2020.status == "due"
