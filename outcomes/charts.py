@@ -155,7 +155,14 @@ def rate_chart(
             }  # fmt: skip
             if dash:
                 attrs["stroke-dasharray"] = dash
-            ET.SubElement(group, "polyline", attrs)
+            line = ET.SubElement(group, "polyline", attrs)
+            if small:
+                # Small multiples: no dots (a hundred charts on a page, and in a PDF,
+                # each dot an element to lay out); the line carries the values instead.
+                ET.SubElement(line, "title").text = "; ".join(
+                    f"{year}: {value:,.1f}" for _x, _y, year, value in run
+                )
+                continue
             for x, y, year, value in run:
                 dot = ET.SubElement(
                     group,

@@ -32,9 +32,13 @@ def outcome_report_context(report) -> dict:
     if cohort:
         sites = sites.filter(cohort_year=cohort)
     data = program_outcomes(sites.order_by("jurisdiction__name", "cohort_year", "pk"))
+    years = data.years
     items = [
         {
             "item": item,
+            "rates": [by_year.get(y) for y in years]
+            if (by_year := {row.year: row.rate for row in item.series.years})
+            else [None] * len(years),
             "chart": rate_chart(
                 item.name,
                 item.series,
@@ -48,12 +52,12 @@ def outcome_report_context(report) -> dict:
         }
         for item in data.sites
     ]
-    national_years = sorted(data.national)
     return {
         "cohort": cohort,
         "summary": data.summary,
         "items": items,
-        "national": [(year, data.national[year]) for year in national_years],
+        "years": years,
+        "national_row": [data.national.get(y) for y in years],
         "national_missing": [
             y for y in data.years if y not in data.national and y < timezone.localdate().year
         ],

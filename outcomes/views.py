@@ -34,7 +34,7 @@ from .services import (
     outcome_verify,
 )
 
-SMALL_MULTIPLES_PER_PAGE = 100
+SMALL_MULTIPLES_PER_PAGE = 48  # 16 rows of three; the summary covers every site
 
 
 def site_outcome_context(user, site: Site) -> dict:
