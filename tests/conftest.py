@@ -25,6 +25,17 @@ TABLES_EMPTY_AFTER_MIGRATE = (
 )
 
 
+def rows_left(cursor) -> bool:
+    """Whether any table that migrations leave empty holds a row."""
+    cursor.execute(
+        " UNION ALL ".join(
+            f"SELECT 1 FROM (SELECT 1 FROM {table} LIMIT 1) AS t{i}"
+            for i, table in enumerate(TABLES_EMPTY_AFTER_MIGRATE)
+        )
+    )
+    return cursor.fetchone() is not None
+
+
 def reused_database_is_dirty() -> bool:
     """Whether the test database that --reuse-db would keep holds rows a test left.
 
@@ -35,24 +46,20 @@ def reused_database_is_dirty() -> bool:
     from django.db import connection
 
     test_name = connection.creation._get_test_db_name()
-    query = " UNION ALL ".join(
-        f"SELECT 1 FROM (SELECT 1 FROM {table} LIMIT 1) AS t{i}"
-        for i, table in enumerate(TABLES_EMPTY_AFTER_MIGRATE)
-    )
     try:
         if connection.vendor == "postgresql":
             import psycopg2
 
             params = connection.get_connection_params()
-            params["database"] = test_name
+            params.pop("database", None)
+            params["dbname"] = test_name
             with psycopg2.connect(**params) as raw, raw.cursor() as cursor:
-                cursor.execute(query)
-                return cursor.fetchone() is not None
+                return rows_left(cursor)
         if connection.vendor == "sqlite" and not connection.is_in_memory_db(test_name):
             import sqlite3
 
             with sqlite3.connect(f"file:{test_name}?mode=ro", uri=True) as raw:
-                return raw.execute(query).fetchone() is not None
+                return rows_left(raw.cursor())
     except Exception:  # noqa: BLE001 - no database or no table yet: creation will make it
         return False
     return False

@@ -29,6 +29,7 @@ def _frozen_clock():
     with time_machine.travel("2026-11-02 15:04:05+00:00", tick=False):
         yield
 
+
 EMAILS = {
     roles.APPLICANT: "applicant@demo.psp.gov",
     roles.REVIEWER: "reviewer@demo.psp.gov",
