@@ -39,7 +39,11 @@ SMALL_MULTIPLES_PER_PAGE = 48  # 16 rows of three; the summary covers every site
 
 def site_outcome_context(user, site: Site) -> dict:
     """The site's years, series and chart (three queries: rows, national rates; the site is given)."""
-    rows = list(OutcomeYear.objects.filter(site=site).order_by("year"))
+    rows = list(
+        OutcomeYear.objects.filter(site=site)
+        .select_related("entered_by", "reviewed_by")
+        .order_by("year")
+    )
     national = national_rates()
     series = site_series(site, rows, national)
     name = f"{site.jurisdiction.name}, {site.jurisdiction.state}"

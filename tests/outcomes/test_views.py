@@ -355,3 +355,25 @@ def test_unrelated_applicant_may_enter_only_their_site(client, site):
     client.force_login(user)
     assert client.get(reverse("outcomes:enter", args=[own_site.pk, 2020])).status_code == 200
     assert client.get(reverse("outcomes:enter", args=[site.pk, 2020])).status_code == 404
+
+
+def test_site_figures_page_says_who_entered_and_verified(client, site, site_user, liaison):
+    from outcomes.services import outcome_verify
+
+    outcome_verify(outcome=_submitted(site, site_user), actor=liaison)
+    client.force_login(site_user)
+    body = client.get(reverse("outcomes:site", args=[site.pk])).content.decode()
+    assert f"Entered by {site_user.get_full_name()}" in body
+    assert f"Verified by {liaison.get_full_name()}" in body
+
+
+def test_site_figures_page_queries_do_not_grow(
+    client, site, site_user, django_assert_max_num_queries
+):
+    national_rates()
+    for year in range(2016, 2025):
+        verified(site, year, 1500)
+    client.force_login(site_user)
+    client.get(reverse("outcomes:site", args=[site.pk]))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("outcomes:site", args=[site.pk]))
