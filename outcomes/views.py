@@ -24,7 +24,7 @@ from .charts import rate_chart
 from .forms import DueDateForm, FiguresForm, ImportForm, OutcomeFilter, ReturnForm
 from .imports import COLUMN_HELP, COLUMNS, outcome_import_create, template_csv
 from .models import OutcomeDueDate, OutcomeImport, OutcomeYear
-from .selectors import national_rates, program_outcomes, psp_years, site_series, tracked_years
+from .selectors import national_rates, program_outcomes, psp_years, site_series
 from .services import (
     OutcomeError,
     outcome_due_date_set,
@@ -73,7 +73,6 @@ def site_outcome_context(user, site: Site) -> dict:
         "can_enter": entering,
         "can_review": can_review(user, site),
         "show_flags": can_see_internal(user),
-        "tracked": tracked_years(site, rows),
     }
 
 
@@ -307,7 +306,7 @@ def import_detail(request, pk):
     if not can_manage_outcomes(request.user):
         raise PermissionDenied
     job = get_object_or_404(OutcomeImport, pk=pk, created_by=request.user)
-    return render(request, "outcomes/import_detail.html", {"job": job, "form": ImportForm()})
+    return render(request, "outcomes/import_detail.html", {"job": job})
 
 
 # Outcome managers only.
