@@ -131,7 +131,7 @@ def test_applicant_decision_tag_shows_the_letter_only_after_release(
 ):
     from django.template import Context, Template
 
-    template = Template("{% load reviews_tags %}{% applicant_decision application %}")
+    template = Template("{% load applications_tags %}{% applicant_status application %}")
     application = decided[0].application
     before = template.render(Context({"application": application}))
     assert "Under review" not in before and "Submitted" in before
