@@ -41,13 +41,9 @@ def applications_of_my_jurisdiction(user) -> QuerySet[Application]:
     return Application.objects.filter(jurisdiction_id=user.jurisdiction_id)
 
 
-def get_application_for(user, pk: int) -> Application:
-    # 404, not 403: an applicant must not learn another jurisdiction's ids exist.
-    return get_object_or_404(applications_visible_to(user), pk=pk)
-
-
 def get_own_application_for(user, pk: int) -> Application:
     """For applicant pages (sections, letters, submit, withdraw)."""
+    # 404, not 403: an applicant must not learn another jurisdiction's ids exist.
     return get_object_or_404(applications_of_my_jurisdiction(user), pk=pk)
 
 

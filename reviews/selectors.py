@@ -148,7 +148,7 @@ def with_review_detail(queryset):
 
 def detail_row(application, user) -> QueueRow:
     """The row of an SOI loaded with `with_review_detail`."""
-    application.decisions_in_force = [d for d in application.all_decisions if d.reversed_at is None]
+    application.decisions_in_force = [d for d in application.all_decisions if d.is_in_force]
     return build_rows([application], user)[0]
 
 
