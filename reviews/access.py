@@ -1,8 +1,8 @@
 """Who may see and do what in review and selection. Lists and detail pages start here.
 
-Reviewers hold `applications.review_application`, which lets the intake pages show them
-every submitted SOI; the review pages are narrower: a reviewer sees only the SOIs
-assigned to them, and none they declared a conflict on.
+Reviewers hold `applications.review_application`, yet read only the SOIs assigned to them
+and none they declared a conflict on: `narrow_for_reviewer` says so here, and intake applies
+the same rule on its pages through applications.extensions (registered in ReviewsConfig).
 """
 
 from django.db.models import Exists, OuterRef, QuerySet

@@ -423,3 +423,24 @@ def test_queue_builds_rows_for_one_page_only(
     assert [r.application.reference_number for r in by_reference] == sorted(
         a.reference_number for a in expected
     )[:25]
+
+
+def test_no_scoring_once_a_decision_is_in_force_and_again_after_reversal(
+    client, reviewer, soi, program_admin
+):
+    from django.utils import timezone
+
+    assign(soi, reviewer)
+    decision = DecisionFactory(application=soi)
+    client.force_login(reviewer)
+    page, score = (
+        reverse(name, args=[soi.pk]) for name in ("reviews:application", "reviews:score")
+    )
+    assert "Score this SOI" not in client.get(page).content.decode()
+    assert client.get(score).status_code == 403
+    assert client.post(score, {"score_severity": "3", "save_draft": "1"}).status_code == 403
+    assert not Review.objects.exists()
+    decision.reversed_at, decision.reversed_by = timezone.now(), program_admin
+    decision.save()
+    assert "Score this SOI" in client.get(page).content.decode()
+    assert client.get(score).status_code == 200
