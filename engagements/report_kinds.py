@@ -19,7 +19,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from program.charts import horizontal_bar_chart, vertical_bar_chart
+from charts.svg import horizontal_bar_chart, vertical_bar_chart
 from program.focus_areas import FocusArea
 from reports.kinds import ReportKind, register
 from sites.access import can_see_internal, sites_visible_to

@@ -6,7 +6,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from program.charts import Chart, horizontal_bar_chart, vertical_bar_chart
+from charts.svg import Chart, horizontal_bar_chart, vertical_bar_chart
 from program.focus_areas import FocusArea
 
 from .models import Engagement, FollowUpAction

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from applications.models import Application, Cycle
-from program.csv_export import csv_download
+from exports.csv import csv_download
 
 from . import access
 from .filters import QueueFilter

@@ -2,7 +2,7 @@
 
 One site over a date range (or a calendar year): profile, team, phase timeline,
 totals (engagements, hours, participants) by type and by focus area with SVG
-charts (program/charts.py), the table of delivered engagements, open follow-ups,
+charts (charts/svg.py), the table of delivered engagements, open follow-ups,
 and the strategic-plan goals with their status. For DOJ staff and liaisons who may
 read the site; it carries no INTERNAL fields, but staff-only figures (planned and
 cancelled counts) appear in it.
@@ -18,8 +18,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from charts.svg import horizontal_bar_chart, vertical_bar_chart
 from engagements.models import Engagement, FollowUpAction
-from program.charts import horizontal_bar_chart, vertical_bar_chart
 from program.focus_areas import FocusArea
 from reports.kinds import ReportKind, register
 
@@ -254,7 +254,7 @@ SITE_ENGAGEMENT = register(
     ReportKind(
         slug="site_engagement",
         title="Site engagement report",
-        template_name="sites/pdf_site_engagement.html",
+        template_name="pdf/site_engagement.html",
         build_context=site_engagement_context,
         can_view=site_engagement_can_view,
         params_form=SiteEngagementReportForm,

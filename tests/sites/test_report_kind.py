@@ -63,7 +63,7 @@ def test_long_period_is_charted_by_year_and_long_titles_are_shortened(reviewer):
     chart = context["charts"][0]
     assert chart.title == "Engagements delivered by year"
     assert "2019: 1" in str(chart.svg) and "2025: 1" in str(chart.svg)
-    html = render_to_string("sites/pdf_site_engagement.html", {**context, "report": wide})
+    html = render_to_string("pdf/site_engagement.html", {**context, "report": wide})
     assert "T" * 69 + "…" in html and "T" * 71 not in html
     assert 'class="w38"' in html and "table-layout: fixed" in html
     year = Report(kind="site_engagement", requested_by=reviewer,
