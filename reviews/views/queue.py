@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from applications.models import Application
-from program.csv_export import csv_download
+from exports.csv import csv_download
 
 from .. import access
 from ..filters import QueueFilter
