@@ -37,6 +37,9 @@ class Section:
     # part's shape changes the digest of SOIs rebuilt later: bump SNAPSHOT_FORMAT.
     snapshot_key: str
     snapshot: Callable[[Application], Any]
+    # How that part reads in the summary (review page, SOI page): a template given
+    # `part` (the snapshot part) and `number` (the section's place in filing order).
+    summary_template: str
     # Relations the checks, the page and the snapshot read, joined or prefetched once.
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()

@@ -95,6 +95,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="certification",
     snapshot=snapshot,
+    summary_template="applications/sections/certification_summary.html",
     # One row per SOI: joined, not a separate query.
     select_related=("certification", "cycle__certification_text"),
     forms=forms,

@@ -60,6 +60,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="contacts",
     snapshot=snapshot,
+    summary_template="applications/sections/contacts_summary.html",
     prefetch_related=("contacts",),
     forms=forms,
     cleaned=cleaned,

@@ -96,6 +96,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="crime",
     snapshot=snapshot,
+    summary_template="applications/sections/crime_summary.html",
     select_related=("cycle__national_rate",),
     prefetch_related=("crime_figures",),
     forms=forms,

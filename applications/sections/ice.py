@@ -79,6 +79,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="ice_questions",
     snapshot=snapshot,
+    summary_template="applications/sections/ice_summary.html",
     select_related=("cycle__question_set",),
     prefetch_related=("ice_answers",),
     forms=forms,

@@ -40,6 +40,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="letters",
     snapshot=snapshot,
+    summary_template="applications/sections/letters_summary.html",
     prefetch_related=("letters",),
     started=started,
     template="applications/application_letters.html",

@@ -58,6 +58,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="narrative",
     snapshot=snapshot,
+    summary_template="applications/sections/narrative_summary.html",
     forms=forms,
     cleaned=cleaned,
     save=save,

@@ -62,6 +62,7 @@ SECTION = Section(
     missing=missing,
     snapshot_key="jurisdiction",
     snapshot=snapshot,
+    summary_template="applications/sections/profile_summary.html",
     select_related=("jurisdiction",),
     forms=forms,
     cleaned=cleaned,
