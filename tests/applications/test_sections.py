@@ -6,8 +6,7 @@ exactly that gap, so removing a rule from its section module fails its test here
 
 import pytest
 
-from applications.models import Application, Certification, Contact, CrimeFigures, IceAnswer
-from applications.models import Letter
+from applications.models import Application, Certification, Contact, CrimeFigures, IceAnswer, Letter
 from applications.sections import (
     COMPLETE,
     IN_PROGRESS,
