@@ -1,14 +1,16 @@
 """The SOI's sections as data: one `Section` per section, in filing order.
 
-Each section module holds the section's whole definition (form, saver, completeness
-rules, snapshot part, page template); this registry lists them. Everything that walks
+Each section module holds the section's whole definition (forms, saver, completeness
+rules, snapshot part, page and summary templates); this registry lists them. Everything that walks
 the sections reads `SECTIONS`: the section page (views.sections), the draft service
 (`application_section_save`), submission's completeness check, the snapshot and the
 progress list. Completeness is computed from what is stored, never from the template,
 so the review page, the progress list and `application_submit` agree.
 
-Adding a section: write its module (see `base.Section`) and its template, then list it
-here. "Review and submit" is the last step and has no data of its own.
+Adding a section: write its module (see `base.Section`) and its two templates (the page,
+extending applications/application_section.html, and its part of the summary), then list
+it here. "Review and submit" is the last step and has no data of its own. The PDF receipt
+(templates/pdf/soi_packet.html) still lays out each section itself.
 """
 
 from dataclasses import dataclass, field
