@@ -1,6 +1,6 @@
 """Line charts of a site's violent-crime rate against the nation, as server-side SVG.
 
-Built on the portal's chart renderer (program/charts.py: ElementTree markup,
+Built on the portal's chart renderer (charts/svg.py: ElementTree markup,
 presentation attributes instead of style="", a <title> and <desc> named by
 aria-labelledby), so pages and PDFs draw them the same way under the strict CSP.
 A missing year breaks the line (a gap, never a dip to zero) and is named in the
@@ -11,7 +11,7 @@ description; the PSP years are shaded and the baseline mean is a dashed line.
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from program.charts import AXIS_STROKE, BAR_FILL, Chart, _finish, _svg_root, _text
+from charts.svg import AXIS_STROKE, BAR_FILL, Chart, _finish, _svg_root, _text
 
 from .arithmetic import SiteSeries
 

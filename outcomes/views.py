@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from program.csv_export import csv_download
+from exports.csv import csv_download
 from sites.access import can_see_internal, sites_visible_to
 from sites.models import Site
 
