@@ -148,19 +148,31 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# The database cache table: the whole cache without Redis, and the fallback while
+# Redis is down (every web machine shares it, so sign-in throttling still counts
+# across machines). `migrate` creates it through `manage.py createcachetable`.
+_database_cache = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "django_cache",
+}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Redis, degrading to the database cache (and logging it) when Redis does not
+        # answer: sign-in must not fail because a cache is down (psp_portal/cache.py).
+        "default": {
+            "BACKEND": "psp_portal.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "FALLBACK": "database",
+                "RETRY_AFTER": env_int("CACHE_REDIS_RETRY_AFTER", 30),
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+            },
+        },
+        "database": _database_cache,
     }
 else:
-    # Shared by every process that shares the database; `migrate` creates the table
-    # through `manage.py createcachetable` (see Makefile).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-        }
-    }
+    CACHES = {"default": _database_cache, "database": _database_cache}
 
 # Database-backed sessions work across several web machines.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
