@@ -66,6 +66,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "engagements.log_engagement_any_site",
         "reports.request_program_reports",
         "reports.configure_reports",
+        # The operations page: stuck reports, import jobs, scheduled jobs (issue 15).
+        "operations.view_operations",
     },
 }
 

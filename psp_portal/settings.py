@@ -91,6 +91,7 @@ LOCAL_APPS = [
     "engagements",
     "reports",
     "reviews",
+    "operations",
     "demo",
     "bench",
 ]
@@ -341,10 +342,22 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_BEAT_SCHEDULE: dict = {
-    # Re-publishes report renders lost with a broker outage or a killed worker.
+    # Re-publishes report renders lost with a broker outage or a killed worker,
+    # re-runs reports that failed on an environment error, and creates scheduled
+    # reports whose beat run was missed (a broker outage at that moment).
     "reports-sweep-stale": {
         "task": "reports.tasks.report_sweep_stale_task",
-        "schedule": 300.0,
+        "schedule": env_int("REPORTS_SWEEP_SECONDS", 120),
+    },
+    # Whichever worker takes it records itself: /healthz/ready's "workers seen".
+    "operations-worker-heartbeat": {
+        "task": "operations.tasks.worker_heartbeat_task",
+        "schedule": 30.0,
+    },
+    # The retention policy (README, "Retention"): nightly, 3 a.m. Eastern.
+    "operations-retention": {
+        "task": "operations.tasks.retention_apply_task",
+        "schedule": crontab(minute=0, hour=3),
     },
     # The past quarter's program report, mailed (as a link) to program admins on
     # the first day of each quarter, 6 a.m. Eastern (CELERY_TIMEZONE).

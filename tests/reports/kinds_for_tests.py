@@ -94,7 +94,16 @@ PROGRAM_ONLY = ReportKind(
     can_request=lambda user: user.has_perm("reports.request_program_reports"),
 )
 
-ALL = (FIGURES, BROKEN_TEMPLATE, BAD_DATA, SYSTEM_ONLY, PROGRAM_ONLY)
+MUST_DELIVER = ReportKind(
+    slug="test-must-deliver",
+    title="Must-deliver test report (like the SOI receipt)",
+    template_name="reports_test/broken.html",
+    build_context=lambda report: {},
+    can_view=can_view_test_report,
+    rerun_until_ready=True,
+)
+
+ALL = (FIGURES, BROKEN_TEMPLATE, BAD_DATA, SYSTEM_ONLY, PROGRAM_ONLY, MUST_DELIVER)
 
 
 def register_all():
