@@ -9,6 +9,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/ready", health.readiness, name="healthz-ready"),
     path("accounts/", include("allauth.urls")),
     path("staff/accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
