@@ -356,6 +356,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.report_sweep_stale_task",
         "schedule": env_int("REPORTS_SWEEP_SECONDS", 120),
     },
+    # CSV import jobs whose message was lost with a broker outage.
+    "engagements-import-sweep": {
+        "task": "engagements.tasks.import_jobs_sweep_task",
+        "schedule": 300.0,
+    },
     # Whichever worker takes it records itself: /healthz/ready's "workers seen".
     "operations-worker-heartbeat": {
         "task": "operations.tasks.worker_heartbeat_task",
