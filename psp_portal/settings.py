@@ -98,6 +98,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (and the response says it).
+    "psp_portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -425,11 +427,22 @@ CRISPY_TEMPLATE_PACK = "uswds"
 # ---------------------------------------------------------------------------
 # Logging: to stdout, for the process manager to collect.
 # ---------------------------------------------------------------------------
+# JSON lines in UTC with the request and task ids (psp_portal/logs.py); LOG_FORMAT=plain
+# gives readable lines on the same UTC clock (the development default).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "psp_portal.logs.JsonFormatter"},
+        "plain": {
+            "()": "psp_portal.logs.PlainUTCFormatter",
+            "format": "%(asctime)sZ %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -437,3 +450,5 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+# Celery workers and beat log through LOGGING above instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
