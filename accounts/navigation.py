@@ -32,6 +32,7 @@ NAV_ITEMS = [
     NavItem("Program view", "sites:program", "sites.view_any_site"),
     NavItem("My reports", "reports:mine"),
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
+    NavItem("Operations", "operations:page", "operations.view_operations"),
 ]
 
 

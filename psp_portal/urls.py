@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz/ready", health.readiness, name="healthz-ready"),
     path("accounts/", include("allauth.urls")),
     path("staff/accounts/", include("accounts.urls")),
+    path("staff/operations/", include("operations.urls")),
     path("applications/", include("applications.urls")),
     path("sites/", include("sites.urls")),
     path("engagements/", include("engagements.urls")),
