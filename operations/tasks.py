@@ -10,9 +10,12 @@ def worker_heartbeat_task() -> None:
     process is alive. Expires: a backlog of heartbeats is no evidence of life."""
     from reports.services import worker_identity
 
-    from .jobs import worker_seen
+    from .jobs import recorded_run, worker_seen
 
-    worker_seen(worker_heartbeat_task.request.hostname or worker_identity())
+    worker = worker_heartbeat_task.request.hostname or worker_identity()
+    with recorded_run("operations-worker-heartbeat") as run:
+        worker_seen(worker)
+        run.result = {"worker": worker}
 
 
 @shared_task(acks_late=True)

@@ -307,6 +307,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PSP Portal <no-reply@psp.example.gov>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Operators told by mail_admins when the report sweeper gives up (issue 15) and of
+# server errors: comma-separated addresses.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 
 # ---------------------------------------------------------------------------
 # Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html)

@@ -99,14 +99,20 @@ def test_a_worker_process_killed_mid_render_is_redelivered_and_finished_at_once(
     assert recovery < 60 + 4 + 10
 
 
+@pytest.fixture
+def real_services():
+    """Skip (or fail in CI) before any other fixture needs Redis or PostgreSQL."""
+    require_redis()
+    require_postgres()
+
+
 def test_a_submission_while_redis_is_down_succeeds_fast_and_its_receipt_follows(
-    own_redis, worker_media_root, tmp_path, publish_to_redis, django_db_setup
+    real_services, own_redis, worker_media_root, tmp_path, publish_to_redis, django_db_setup
 ):
     from applications.models import Application
     from applications.services import application_submit
     from tests.factories import ApplicationFactory, CycleFactory
 
-    require_postgres()
     with (
         running_worker(
             redis_url=own_redis.url(),

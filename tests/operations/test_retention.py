@@ -112,3 +112,27 @@ def test_retention_runs_nightly_on_beat_and_records_its_run(settings, applicant)
     ready_report("program_report", age_days=120)
     assert retention_apply_task.delay().get()["report_files"] == 1
     assert JobRun.objects.get(name="operations-retention").last_result["report_files"] == 1
+
+
+def test_old_import_files_are_removed_and_the_job_kept(liaison):
+    from engagements.models import ImportJob
+
+    job = ImportJob.objects.create(
+        uploaded_by=liaison, original_name="visits.csv", status="succeeded", created_count=3
+    )
+    job.file.save("import-old.csv", ContentFile(b"site_id,title\n"), save=True)
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=45))
+    name = job.file.name
+    assert retention_apply()["import_files"] == 1
+    job.refresh_from_db()
+    assert not job.file and job.created_count == 3
+    assert not job.file.storage.exists(name)
+
+
+def test_the_worker_heartbeat_records_the_worker_and_the_job_run():
+    from operations.models import JobRun, WorkerHeartbeat
+    from operations.tasks import worker_heartbeat_task
+
+    worker_heartbeat_task.delay()
+    assert WorkerHeartbeat.objects.count() == 1
+    assert JobRun.objects.get(name="operations-worker-heartbeat").last_outcome == "ok"
