@@ -8,10 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=psp_portal.settings
 
-# System libraries WeasyPrint needs to render PDFs (Pango, HarfBuzz, fonts).
+# System libraries WeasyPrint needs to render PDFs (Pango, HarfBuzz, fonts), and the
+# PostgreSQL client (pg_dump, pg_restore, psql) for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -12,7 +12,7 @@ PORT ?= 8000
 # System libraries WeasyPrint needs (Debian names).
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat clean
+.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat backup restore clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,13 @@ worker: venv ## Run a Celery worker (needs REDIS_URL)
 
 beat: venv ## Run the Celery scheduler (needs REDIS_URL)
 	$(BIN)/celery -A psp_portal beat --loglevel=INFO
+
+backup: venv ## pg_dump (custom format) + media files into var/backups/psp-<UTC time>/ (BACKUP_DIR=...)
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--dir $(BACKUP_DIR))
+
+restore: venv ## Restore BACKUP=<folder> into DATABASE_URL (a fresh database) and MEDIA_ROOT
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/psp-<time> [RESTORE_ARGS=--force]"; exit 1; }
+	$(PY) manage.py restore $(BACKUP) $(RESTORE_ARGS)
 
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --no-emit-trusted-host

@@ -33,6 +33,7 @@ NAV_ITEMS = [
     NavItem("Outcomes", "outcomes:program", "sites.view_any_site"),
     NavItem("My reports", "reports:mine"),
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
+    NavItem("Operations", "operations:page", "operations.view_operations"),
 ]
 
 

@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "reports.request_program_reports",
         "reports.configure_reports",
         "outcomes.manage_outcomes",
+        # The operations page: stuck reports, import jobs, scheduled jobs (issue 15).
+        "operations.view_operations",
     },
 }
 

@@ -56,5 +56,7 @@ SOI_PACKET = register(
         can_view=soi_packet_can_view,
         on_ready=soi_packet_ready,
         filename=soi_packet_filename,
+        # The applicant cannot request a receipt again: the sweeper keeps trying.
+        rerun_until_ready=True,
     )
 )

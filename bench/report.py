@@ -91,6 +91,16 @@ def print_report(result: dict, out) -> None:
                 f"{full['rows']}), peak RSS {full['peak_rss_mb']} MB; WeasyPrint alone "
                 f"{weasy['seconds']:>6.2f} s; ratio {ratio:.2f}  {PDF_TARGETS.get(case, '')}\n"
             )
+    imported = result.get("import")
+    if imported:
+        out.write("\n== CSV import (PostgreSQL, scale 1) ==\n")
+        out.write(
+            f"{imported['rows']} rows in {imported['import_seconds']} s (target "
+            f"< {imported['import_target_seconds']} s); one engagement logged during an import "
+            f"in {imported['single_log_during_import_seconds']} s (target < "
+            f"{imported['single_log_target_seconds']} s) -> "
+            f"{'OK' if imported['ok'] else 'FAILED'}\n"
+        )
     load = result.get("load")
     if load:
         out.write(f"\n== Load (gunicorn, {load['workers']} workers, {load['tool']}) ==\n")

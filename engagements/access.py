@@ -68,3 +68,17 @@ def can_log_for(user, site: Site) -> bool:
 
 def can_import(user) -> bool:
     return user.has_perm("engagements.log_engagement")
+
+
+def import_jobs_visible_to(user):
+    """Each user's own imports; program admins (who import for any site) see all."""
+    from .models import ImportJob
+
+    if user.has_perm("engagements.log_engagement_any_site"):
+        return ImportJob.objects.all()
+    return ImportJob.objects.filter(uploaded_by=user)
+
+
+def get_import_job_for(user, pk: int):
+    # 404, not 403: nobody learns which import ids exist.
+    return get_object_or_404(import_jobs_visible_to(user), pk=pk)

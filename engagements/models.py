@@ -219,3 +219,58 @@ class NarrativeUpdate(models.Model):  # INTERNAL: BJA's half-year narrative
 
     def __str__(self):
         return f"{self.site_id} {self.year} H{self.half}"
+
+
+class ImportJob(models.Model):
+    """One uploaded CSV import, run in the background; what the progress and result pages show.
+
+    All or nothing: the rows are inserted and the job marked succeeded in one
+    transaction, so a redelivered task can never import the same file twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Checking and importing")
+        SUCCEEDED = "succeeded", _("Imported")
+        REJECTED = "rejected", _("Nothing imported: rows need fixing")
+        ERROR = "error", _("Nothing imported: the import could not run")
+
+    FINISHED = (Status.SUCCEEDED, Status.REJECTED, Status.ERROR)
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The uploaded CSV, private (no public URL), removed by the retention policy.
+    file = models.FileField(_("file"), upload_to="imports/", max_length=255, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("engagements created"), default=0)
+    # [{"line": 3, "reason": "..."}] for a rejected file.
+    row_errors = models.JSONField(_("problems by line"), default=list, blank=True)
+    # The technical reason of an "error" outcome, for staff.
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claim_task_id = models.CharField(_("claimed by task"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        return int(100 * self.rows_checked / self.total_rows) if self.total_rows else 0

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from program.focus_areas import FocusArea
 
@@ -27,24 +28,39 @@ EDITABLE_FIELDS = (
 )  # fmt: skip
 
 
+def tracking_numbers_allocate(*, count: int, day: datetime.date | None = None) -> list[str]:
+    """Reserve `count` consecutive `YYYYMMDD-########` numbers for `day` in one statement.
+
+    The day's counter row is locked only until the surrounding transaction ends:
+    engagement_log calls this inside its own short transaction (count 1); the CSV
+    import calls it in a transaction of its own, just before its bulk insert, so a
+    2,000-row import holds the lock for one UPDATE, not for the whole import. A
+    block whose insert then fails leaves a gap: numbers are unique, not gapless.
+    """
+    if count < 1:
+        return []
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        # The UPDATE locks the day's counter row until this transaction ends, so two
+        # concurrent allocations can never hand out the same value.
+        updated = TrackingCounter.objects.filter(day=day).update(last_value=F("last_value") + count)
+        if not updated:
+            try:
+                # First numbers of the day. Two at once: one INSERT wins, the other
+                # fails on the primary key and falls back to the UPDATE.
+                with transaction.atomic():
+                    TrackingCounter.objects.create(day=day, last_value=count)
+            except IntegrityError:
+                TrackingCounter.objects.filter(day=day).update(last_value=F("last_value") + count)
+        last = TrackingCounter.objects.values_list("last_value", flat=True).get(day=day)
+    if last > 99_999_999:
+        raise EngagementError(_("No tracking numbers left for %s.") % day)
+    return [f"{day:%Y%m%d}-{value:08d}" for value in range(last - count + 1, last + 1)]
+
+
 def tracking_number_next(day: datetime.date | None = None) -> str:
     """The next `YYYYMMDD-########` number for `day`; call inside the creating transaction."""
-    day = day or timezone.localdate()
-    # The UPDATE locks the day's counter row until the transaction ends, so two
-    # concurrent engagements can never read the same value.
-    updated = TrackingCounter.objects.filter(day=day).update(last_value=F("last_value") + 1)
-    if not updated:
-        try:
-            # First number of the day. Two first numbers at once: one INSERT wins,
-            # the other fails on the primary key and falls back to the UPDATE.
-            with transaction.atomic():
-                TrackingCounter.objects.create(day=day, last_value=1)
-        except IntegrityError:
-            TrackingCounter.objects.filter(day=day).update(last_value=F("last_value") + 1)
-    value = TrackingCounter.objects.values_list("last_value", flat=True).get(day=day)
-    if value > 99_999_999:
-        raise EngagementError(_("No tracking numbers left for %s.") % day)
-    return f"{day:%Y%m%d}-{value:08d}"
+    return tracking_numbers_allocate(count=1, day=day)[0]
 
 
 def _check(engagement: Engagement) -> None:
@@ -81,15 +97,11 @@ def _save_follow_ups(engagement, follow_ups, removed, actor) -> None:
         action.save()
 
 
-@transaction.atomic
-def engagement_log(*, site, actor, follow_ups=(), status=Engagement.Status.PLANNED, **fields):
-    """Record an engagement for a site (planned or already delivered) with a tracking number.
-
-    Access (is `actor` the site's liaison?) is checked by the caller through
-    engagements.access; this function checks the engagement itself.
-    """
+def _engagement_new(*, site, actor, status, fields: dict) -> Engagement:
+    """A checked, unsaved engagement (without its tracking number)."""
     if status not in (Engagement.Status.PLANNED, Engagement.Status.DELIVERED):
         raise EngagementError(_("A new engagement is planned or delivered."))
+    fields = dict(fields)
     engagement = Engagement(site=site, status=status, created_by=actor)
     for name in EDITABLE_FIELDS:
         if name in fields:
@@ -100,11 +112,57 @@ def engagement_log(*, site, actor, follow_ups=(), status=Engagement.Status.PLANN
     _check(engagement)
     if status == Engagement.Status.DELIVERED:
         engagement.delivered_at = timezone.now()
+    return engagement
+
+
+@transaction.atomic
+def engagement_log(*, site, actor, follow_ups=(), status=Engagement.Status.PLANNED, **fields):
+    """Record an engagement for a site (planned or already delivered) with a tracking number.
+
+    Access (is `actor` the site's liaison?) is checked by the caller through
+    engagements.access; this function checks the engagement itself.
+    """
+    engagement = _engagement_new(site=site, actor=actor, status=status, fields=fields)
     engagement.tracking_number = tracking_number_next()
     engagement._history_user = actor
     engagement.save()
     _save_follow_ups(engagement, follow_ups, (), actor)
     return engagement
+
+
+def engagements_log_many(
+    *, rows: list[dict], actor, batch_size: int = 500, then=None
+) -> list[Engagement]:
+    """Record many engagements (the CSV import): all of them, or none.
+
+    Each row is the keyword arguments of engagement_log (site, status and fields).
+    Call outside any transaction: the tracking numbers are allocated as one block in
+    a short transaction of their own, so the day's counter is not locked while the
+    rows are inserted, and a single engagement logged meanwhile does not wait.
+    `then(created)` runs inside the insert's transaction (the import job marks
+    itself done there, so a retried task cannot insert the rows twice).
+    """
+    engagements = []
+    for row in rows:
+        row = dict(row)
+        site, status = row.pop("site"), row.pop("status", Engagement.Status.PLANNED)
+        engagements.append(_engagement_new(site=site, actor=actor, status=status, fields=row))
+    for engagement, number in zip(
+        engagements, tracking_numbers_allocate(count=len(engagements)), strict=True
+    ):
+        engagement.tracking_number = number
+    now = timezone.now()
+    for engagement in engagements:
+        # bulk_create skips auto_now/auto_now_add only on some backends; set them.
+        engagement.created_at = engagement.updated_at = now
+    # One transaction: every row and its audit row, or nothing.
+    with transaction.atomic():
+        created = bulk_create_with_history(
+            engagements, Engagement, batch_size=batch_size, default_user=actor
+        )
+        if then is not None:
+            then(created)
+    return created
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +17,9 @@ from .access import (
     engagements_visible_to,
     get_engagement_for,
     get_engagement_for_edit,
+    get_import_job_for,
     get_site_for_logging,
+    import_jobs_visible_to,
 )
 from .filters import EngagementFilter
 from .forms import (
@@ -29,7 +31,8 @@ from .forms import (
     ImportForm,
     NarrativeForm,
 )
-from .imports import COLUMN_HELP, COLUMNS, engagements_import, template_csv
+from .import_jobs import import_job_create
+from .imports import COLUMN_HELP, COLUMNS, template_csv
 from .models import Engagement, NarrativeUpdate
 from .services import (
     EngagementError,
@@ -323,17 +326,46 @@ def engagement_import(request):
     if not can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = engagements_import(file=form.cleaned_data["file"], actor=request.user)
-        if result.ok:
-            messages.success(request, f"Imported {len(result.created)} engagements.")
-            return redirect("sites:workspace")
+        # Checked and imported in the background (2,000 rows must not hold a request).
+        job = import_job_create(upload=form.cleaned_data["file"], actor=request.user)
+        return redirect("engagements:import_job", pk=job.pk)
     return render(
         request,
         "engagements/engagement_import.html",
-        {"form": form, "result": result, "columns": [(c, COLUMN_HELP.get(c, "")) for c in COLUMNS]},
+        {
+            "form": form,
+            "columns": [(c, COLUMN_HELP.get(c, "")) for c in COLUMNS],
+            "recent_jobs": list(
+                import_jobs_visible_to(request.user).filter(uploaded_by=request.user)[:5]
+            ),
+        },
     )
+
+
+# The uploader; program admins (engagements.log_engagement_any_site) for any job. Others 404.
+@login_required
+def import_job_detail(request, pk):
+    job = get_import_job_for(request.user, pk)
+    return render(request, "engagements/importjob_detail.html", {"job": job})
+
+
+# Same as import_job_detail; polled by static/js/import-status.js.
+@login_required
+def import_job_status(request, pk):
+    job = get_import_job_for(request.user, pk)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "finished": job.is_finished,
+            "rows_checked": job.rows_checked,
+            "total_rows": job.total_rows,
+            "percent": job.percent,
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # Liaisons and program admins (engagements.log_engagement).

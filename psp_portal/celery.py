@@ -9,3 +9,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psp_portal.settings")
 app = Celery("psp_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# Every log line a task writes carries its task id (psp_portal.logs.JsonFormatter).
+from celery.signals import task_postrun, task_prerun  # noqa: E402
+
+from psp_portal.logs import bind_task_id, unbind_task_id  # noqa: E402
+
+task_prerun.connect(bind_task_id, weak=False)
+task_postrun.connect(unbind_task_id, weak=False)

@@ -92,12 +92,15 @@ LOCAL_APPS = [
     "reports",
     "reviews",
     "outcomes",
+    "operations",
     "demo",
     "bench",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (and the response says it).
+    "psp_portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,19 +152,31 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# The database cache table: the whole cache without Redis, and the fallback while
+# Redis is down (every web machine shares it, so sign-in throttling still counts
+# across machines). `migrate` creates it through `manage.py createcachetable`.
+_database_cache = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "django_cache",
+}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Redis, degrading to the database cache (and logging it) when Redis does not
+        # answer: sign-in must not fail because a cache is down (psp_portal/cache.py).
+        "default": {
+            "BACKEND": "psp_portal.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "FALLBACK": "database",
+                "RETRY_AFTER": env_int("CACHE_REDIS_RETRY_AFTER", 30),
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1,
+            },
+        },
+        "database": _database_cache,
     }
 else:
-    # Shared by every process that shares the database; `migrate` creates the table
-    # through `manage.py createcachetable` (see Makefile).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-        }
-    }
+    CACHES = {"default": _database_cache, "database": _database_cache}
 
 # Database-backed sessions work across several web machines.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -293,6 +308,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "PSP Portal <no-reply@psp.example.gov>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Operators told by mail_admins when the report sweeper gives up (issue 15) and of
+# server errors: comma-separated addresses.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 
 # ---------------------------------------------------------------------------
 # Celery (https://docs.celeryq.dev/en/stable/userguide/configuration.html)
@@ -316,7 +334,14 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
     "socket_timeout": 3,
-    "socket_connect_timeout": 3,
+    # Publishing while Redis is down fails in about a second (one try, 1 s connect
+    # timeout, no back-off sleep) instead of kombu's default retries (6 s and more):
+    # the request has committed its row and the sweeper publishes it later.
+    "socket_connect_timeout": 1,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
 }
 if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
     raise ImproperlyConfigured(
@@ -326,7 +351,7 @@ if CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout
 # Publishing must fail fast when Redis is down: the submission has already
 # committed, and the periodic sweeper re-enqueues what was not published.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50)
 CELERY_BEAT_SCHEDULE: dict = {
@@ -336,10 +361,27 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "outcomes.tasks.outcomes_open_due_task",
         "schedule": crontab(minute=30, hour=6),
     },
-    # Re-publishes report renders lost with a broker outage or a killed worker.
+    # Re-publishes report renders lost with a broker outage or a killed worker,
+    # re-runs reports that failed on an environment error, and creates scheduled
+    # reports whose beat run was missed (a broker outage at that moment).
     "reports-sweep-stale": {
         "task": "reports.tasks.report_sweep_stale_task",
+        "schedule": env_int("REPORTS_SWEEP_SECONDS", 120),
+    },
+    # CSV import jobs whose message was lost with a broker outage.
+    "engagements-import-sweep": {
+        "task": "engagements.tasks.import_jobs_sweep_task",
         "schedule": 300.0,
+    },
+    # Whichever worker takes it records itself: /healthz/ready's "workers seen".
+    "operations-worker-heartbeat": {
+        "task": "operations.tasks.worker_heartbeat_task",
+        "schedule": 30.0,
+    },
+    # The retention policy (README, "Retention"): nightly, 3 a.m. Eastern.
+    "operations-retention": {
+        "task": "operations.tasks.retention_apply_task",
+        "schedule": crontab(minute=0, hour=3),
     },
     # The past quarter's program report, mailed (as a link) to program admins on
     # the first day of each quarter, 6 a.m. Eastern (CELERY_TIMEZONE).
@@ -361,7 +403,7 @@ CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers and docker-compose probe /healthz over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/ready$"]
     # The TLS-terminating proxy in front of gunicorn sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -395,11 +437,22 @@ CRISPY_TEMPLATE_PACK = "uswds"
 # ---------------------------------------------------------------------------
 # Logging: to stdout, for the process manager to collect.
 # ---------------------------------------------------------------------------
+# JSON lines in UTC with the request and task ids (psp_portal/logs.py); LOG_FORMAT=plain
+# gives readable lines on the same UTC clock (the development default).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "psp_portal.logs.JsonFormatter"},
+        "plain": {
+            "()": "psp_portal.logs.PlainUTCFormatter",
+            "format": "%(asctime)sZ %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -407,3 +460,5 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+# Celery workers and beat log through LOGGING above instead of their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -28,3 +28,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 SESSION_SAVE_EVERY_REQUEST = False
+# The database cache table (the fallback of the degrading Redis cache) exists in the
+# test database because an alias names it: test database creation runs createcachetable.
+CACHES["database"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "django_cache",
+}

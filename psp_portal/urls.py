@@ -12,8 +12,10 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/ready", health.readiness, name="healthz-ready"),
     path("accounts/", include("allauth.urls")),
     path("staff/accounts/", include("accounts.urls")),
+    path("staff/operations/", include("operations.urls")),
     path("applications/", include("applications.urls")),
     # One "sites" namespace: the sites app's pages, and the site page, workspace and
     # program view that engagements composes (engagements depends on sites, not the reverse).

@@ -59,3 +59,26 @@ def get_report_for(user, pk: int) -> Report:
 
 def can_configure(user) -> bool:
     return user.has_perm("reports.configure_reports")
+
+
+def can_rerun(user, report: Report) -> bool:
+    """Who may ask for a failed (or expired) report again.
+
+    Program admins (reports.configure_reports): any report, including system ones
+    such as receipts and scheduled reports. The requester: their own report, while
+    they may still request that kind and see what it covers.
+    """
+    if report.status not in (Report.Status.FAILED, Report.Status.EXPIRED):
+        return False
+    if user.has_perm("reports.configure_reports"):
+        return True
+    if report.requested_by_id is None or report.requested_by_id != user.pk:
+        return False
+    try:
+        kind = get_kind(report.kind)
+    except UnknownReportKind:
+        return False
+    may_request = kind.params_form is not None and (
+        kind.can_request is None or kind.can_request(user)
+    )
+    return may_request and can_view(user, report)

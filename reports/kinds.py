@@ -56,6 +56,10 @@ class ReportKind:
     # Who may open the request form (None: any signed-in user; the form still
     # refuses parameters the user may not see).
     can_request: Callable[[User], bool] | None = None
+    # The system must deliver it and nobody can ask again (the SOI receipt): the
+    # sweeper re-runs a failed one, whatever the error, until it succeeds or its
+    # attempts run out, and then program admins are alerted.
+    rerun_until_ready: bool = False
 
     def filename_for(self, report: Report) -> str:
         name = self.filename(report) if self.filename else f"{self.slug}-{report.pk}.pdf"

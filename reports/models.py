@@ -15,6 +15,8 @@ class Report(models.Model):
         RENDERING = "rendering", _("Being produced")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # The retention policy removed the file; the row stays and can be produced again.
+        EXPIRED = "expired", _("File removed (can be produced again)")
 
     kind = models.CharField(_("kind"), max_length=50, db_index=True)
     # Ids and plain values only, never model data: the worker reads current data by id.
@@ -42,6 +44,17 @@ class Report(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    # Who holds the "rendering" claim: the Celery task id and the worker (host:pid).
+    # A redelivered or retried task carries the same id, so it takes the claim over
+    # at once instead of waiting for the sweeper to declare the row stale.
+    claim_task_id = models.CharField(_("claimed by task"), max_length=64, blank=True)
+    claim_worker = models.CharField(_("claimed by worker"), max_length=200, blank=True)
+    # Set when a failure is worth another try (storage, database, network, or a kind
+    # the system must deliver, such as the SOI receipt): the sweeper re-runs the row
+    # once this time has passed. Null: failed for good, or not failed.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # When program admins were told the sweeper gave up on this report.
+    admins_alerted_at = models.DateTimeField(_("admins alerted at"), null=True, blank=True)
     # Claimed before kind.on_ready runs, so the "your report is ready" side effect
     # happens at most once even when the task is delivered twice.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
@@ -54,7 +67,15 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="report_mine_idx")]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="report_mine_idx"),
+            # The sweeper's and the operations page's "failed, due for another try".
+            models.Index(
+                fields=["next_attempt_at"],
+                name="report_retry_due_idx",
+                condition=models.Q(next_attempt_at__isnull=False),
+            ),
+        ]
         permissions = [
             ("request_program_reports", "Can request program-wide reports"),
             ("configure_reports", "Can configure reports (handling marking)"),
@@ -65,7 +86,7 @@ class Report(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.READY, self.Status.FAILED)
+        return self.status in (self.Status.READY, self.Status.FAILED, self.Status.EXPIRED)
 
     @property
     def kind_title(self) -> str:

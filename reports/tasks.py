@@ -8,10 +8,13 @@ from django.db import OperationalError as DatabaseOperationalError
 
 logger = logging.getLogger(__name__)
 
-# Worth another try: the database or a storage/network endpoint hiccupped. Any
-# other error (a template syntax error, a KeyError in build_context, bad params)
-# would fail the same way again, so it ends the report as failed at once.
-TRANSIENT_ERRORS = (DatabaseOperationalError, InterfaceError, ConnectionError, TimeoutError)
+# Worth another try: the environment, not the report. The database or a network
+# endpoint hiccupped, or the storage refused the write (OSError covers a full or
+# read-only disk, PermissionError on the media directory, ConnectionError and
+# TimeoutError). Any other error (a template syntax error, a KeyError in
+# build_context, bad params) would fail the same way again, so it ends the report
+# as failed at once.
+TRANSIENT_ERRORS = (DatabaseOperationalError, InterfaceError, OSError)
 
 
 class ReportRenderTask(Task):
@@ -20,7 +23,13 @@ class ReportRenderTask(Task):
         from .services import report_mark_failed
 
         report_id = kwargs.get("report_id", args[0] if args else None)
-        report_mark_failed(report_id=report_id, error=f"{type(exc).__name__}: {exc}")
+        # A transient error that outlasted the task's retries is still the
+        # environment's fault: the sweeper tries again later (next_attempt_at).
+        report_mark_failed(
+            report_id=report_id,
+            error=f"{type(exc).__name__}: {exc}",
+            retryable=isinstance(exc, TRANSIENT_ERRORS),
+        )
 
 
 @shared_task(
@@ -37,17 +46,27 @@ class ReportRenderTask(Task):
     max_retries=4,
 )
 def report_render_task(self, report_id: int) -> None:
-    from .services import report_render  # import inside: services imports this module
+    from .services import report_render, worker_identity  # import inside: no cycle
 
-    report_render(report_id=report_id)
+    # The claim records this task's id: a redelivery or retry of the same message
+    # carries the same id and takes the claim over at once.
+    report_render(report_id=report_id, task_id=self.request.id or "", worker=worker_identity())
 
 
 @shared_task(acks_late=True)
 def report_sweep_stale_task() -> dict:
-    """Run by celery beat (CELERY_BEAT_SCHEDULE): re-publish lost render tasks."""
+    """Run by celery beat (CELERY_BEAT_SCHEDULE): re-publish lost render tasks, re-run
+    reports due another try, and create scheduled reports whose run was missed."""
+    from operations.jobs import recorded_run
+
+    from .schedule import scheduled_reports_catch_up
     from .services import report_sweep_stale
 
-    return report_sweep_stale()
+    with recorded_run("reports-sweep-stale") as run:
+        counts = report_sweep_stale()
+        counts["scheduled"] = scheduled_reports_catch_up()
+        run.result = counts
+    return counts
 
 
 @shared_task(acks_late=True)
@@ -55,7 +74,11 @@ def program_report_quarterly_task() -> int | None:
     """Run by celery beat on the first day of each quarter: the past quarter's program report."""
     from django.utils import timezone
 
+    from operations.jobs import recorded_run
+
     from .schedule import program_report_schedule_quarterly
 
-    report = program_report_schedule_quarterly(today=timezone.localdate())
+    with recorded_run("reports-program-report-quarterly") as run:
+        report = program_report_schedule_quarterly(today=timezone.localdate())
+        run.result = {"report_id": report.pk if report else None}
     return report.pk if report else None

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/status/", views.report_status, name="status"),
     path("<int:pk>/download/", views.report_download, name="download"),
+    path("<int:pk>/rerun/", views.report_rerun_view, name="rerun"),
 ]

@@ -9,11 +9,12 @@ from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .access import (
     can_configure,
     can_download,
+    can_rerun,
     can_see_error,
     get_report_for,
     reports_requested_by,
@@ -22,7 +23,7 @@ from .access import (
 from .forms import ReportSettingsForm, ensure_helper
 from .kinds import UnknownReportKind, all_kinds, get_kind
 from .models import ReportSettings
-from .services import report_request, report_settings_update
+from .services import RerunNotAllowed, report_request, report_rerun, report_settings_update
 
 
 def _status_payload(user, report) -> dict:
@@ -48,8 +49,27 @@ def report_detail(request, pk):
             "report": report,
             "can_download": can_download(request.user, report),
             "can_see_error": can_see_error(request.user, report),
+            "can_rerun": can_rerun(request.user, report),
         },
     )
+
+
+# Program admins for any failed or expired report; the requester for their own, of a
+# kind they may still request (reports.access.can_rerun). Others: 404 if they may
+# not see the report at all, else 403.
+@login_required
+@require_POST
+def report_rerun_view(request, pk):
+    report = get_report_for(request.user, pk)
+    if not can_rerun(request.user, report):
+        raise PermissionDenied
+    try:
+        report_rerun(report=report, actor=request.user)
+    except RerunNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The report is queued again. This page shows when it is ready.")
+    return redirect("reports:detail", pk=report.pk)
 
 
 # Same as report_detail; polled by static/js/report-status.js.

@@ -395,10 +395,21 @@ def test_gunicorn_serves_healthz_to_the_container_probe_in_production_mode(tmp_p
                 break
             time.sleep(0.5)
         assert result.returncode == 0, result.stdout + result.stderr
+        # Liveness only: the broker is not part of /healthz (issue 15) ...
+        assert json.loads(result.stdout)["checks"] == {"database": "ok"}
+        # ... but the readiness/status endpoint checks it.
+        ready_probe = [*probe[:-1], f"http://127.0.0.1:{port}/healthz/ready"]
+        result = subprocess.run(ready_probe, env=env, capture_output=True, text=True, timeout=30)
         assert json.loads(result.stdout)["checks"] == {"database": "ok", "broker": "ok"}
     finally:
         server.terminate()
         server.wait(timeout=10)
+    # gunicorn logs JSON lines in UTC, each access line with the request id it sent back.
+    lines = [json.loads(line) for line in server.stdout.read().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert access and all(line["ts"].endswith("Z") for line in lines)
+    assert "GET /healthz 200" in access[0]["message"]
+    assert "request_id=" in access[0]["message"] and "request_id=-" not in access[0]["message"]
 
     # And the probe fails when nothing answers.
     result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=30)

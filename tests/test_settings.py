@@ -43,6 +43,8 @@ print(json.dumps({
     "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION"),
+    "CACHE_FALLBACK": settings.CACHES["default"].get("OPTIONS", {}).get("FALLBACK"),
+    "FALLBACK_CACHE": settings.CACHES.get("database", {}).get("BACKEND"),
     "EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
     "BROKER": settings.CELERY_BROKER_URL,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
@@ -116,8 +118,11 @@ def test_database_url_and_redis_url_select_postgres_redis_and_a_real_worker():
     assert s["DB_HOST"] == "db.internal"
     assert s["BROKER"] == "redis://cache.internal:6379/1"
     assert s["EAGER"] is False
-    assert s["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    # Redis, degrading to the shared database cache when Redis does not answer (issue 15).
+    assert s["CACHE"] == "psp_portal.cache.DegradingRedisCache"
     assert s["CACHE_LOCATION"] == "redis://cache.internal:6379/1"
+    assert s["CACHE_FALLBACK"] == "database"
+    assert s["FALLBACK_CACHE"] == "django.core.cache.backends.db.DatabaseCache"
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])

@@ -277,15 +277,22 @@ def test_attachment_upload_checks_content(client, liaison, my_site):
     assert b"".join(download.streaming_content) == PDF
 
 
-def test_import_page_lists_bad_rows_and_imports_nothing(client, liaison, my_site):
+def test_import_page_lists_bad_rows_and_imports_nothing(
+    client, liaison, my_site, django_capture_on_commit_callbacks
+):
     client.force_login(liaison)
     template = client.get(reverse("engagements:import_template"))
     header = template.content.decode().strip()
     row = f"{my_site.pk},Visit,site_visit,,BJA,2025-01-02,2025-01-01,on_site,,,,,planned,,,"
     body = f"{header}\n{row}\n99999,Visit,site_visit,,BJA,2025-01-02,2025-01-02,on_site,,,,,planned,,,\n"
-    response = client.post(
-        reverse("engagements:import"), {"file": SimpleUploadedFile("e.csv", body.encode())}
-    )
+    # The import runs in the background (here in-process, after commit); the
+    # upload redirects to the job's page, which then shows the result.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("engagements:import"), {"file": SimpleUploadedFile("e.csv", body.encode())}
+        )
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     content = response.content.decode()
     assert response.status_code == 200
     assert "Nothing was imported" in content

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 
+from tests.faults.conftest import own_redis  # noqa: F401 - a private redis-server, for fault tests
 from tests.integration.worker import running_worker
 from tests.reports import kinds_for_tests
 

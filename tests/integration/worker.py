@@ -28,10 +28,12 @@ def database_url(settings_dict) -> str:
 
 
 @contextmanager
-def running_worker(*, redis_url: str, media_root, log_dir, name: str):
+def running_worker(*, redis_url: str, media_root, log_dir, name: str, pool: str = "solo"):
     """Yield (process, output) once the worker is ready; stop it (warm) on exit.
 
     Call after django_db_setup: the connection's NAME is then the test database's.
+    `pool="prefork"` runs one child process that executes the tasks, as production
+    does: killing that child is how a worker process dies mid-task.
     """
     from django.db import connection
 
@@ -55,7 +57,7 @@ def running_worker(*, redis_url: str, media_root, log_dir, name: str):
             "-A",
             "psp_portal",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
             "--concurrency=1",
             "--loglevel=INFO",
             "--without-gossip",

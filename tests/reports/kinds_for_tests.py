@@ -94,7 +94,34 @@ PROGRAM_ONLY = ReportKind(
     can_request=lambda user: user.has_perm("reports.request_program_reports"),
 )
 
-ALL = (FIGURES, BROKEN_TEMPLATE, BAD_DATA, SYSTEM_ONLY, PROGRAM_ONLY)
+
+def slow_figures_context(report):
+    # A render that takes a while, so a test can kill the worker in the middle of it.
+    import time
+
+    time.sleep(float(report.params.get("seconds", 3)))
+    return figures_context(report)
+
+
+SLOW = ReportKind(
+    slug="test-slow",
+    title="Slow test report",
+    template_name="reports_test/figures.html",
+    build_context=slow_figures_context,
+    can_view=can_view_test_report,
+    filename=lambda report: f"slow-{report.pk}",
+)
+
+MUST_DELIVER = ReportKind(
+    slug="test-must-deliver",
+    title="Must-deliver test report (like the SOI receipt)",
+    template_name="reports_test/broken.html",
+    build_context=lambda report: {},
+    can_view=can_view_test_report,
+    rerun_until_ready=True,
+)
+
+ALL = (FIGURES, BROKEN_TEMPLATE, BAD_DATA, SYSTEM_ONLY, PROGRAM_ONLY, MUST_DELIVER, SLOW)
 
 
 def register_all():

@@ -195,7 +195,7 @@ def test_sweeper_republishes_stale_queued_reports_only(
         counts = report_sweep_stale()
 
     assert enqueued == [stale.pk]
-    assert counts == {"requeued": 1, "recovered": 0, "failed": 0}
+    assert counts == {"requeued": 1, "recovered": 0, "failed": 0, "retried": 0}
     stale.refresh_from_db()
     assert stale.status == Report.Status.QUEUED and stale.enqueued_at > now - timedelta(seconds=5)
     assert fresh.pk not in enqueued
@@ -219,7 +219,7 @@ def test_sweeper_requeues_renders_that_lost_their_worker_and_fails_them_when_att
     with django_capture_on_commit_callbacks(execute=True):
         counts = report_sweep_stale()
 
-    assert counts == {"requeued": 0, "recovered": 1, "failed": 1}
+    assert counts == {"requeued": 0, "recovered": 1, "failed": 1, "retried": 0}
     assert enqueued == [lost.pk]
     lost.refresh_from_db()
     exhausted.refresh_from_db()

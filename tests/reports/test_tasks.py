@@ -71,8 +71,15 @@ def test_a_transient_error_that_persists_fails_after_a_bounded_number_of_tries(
     assert report.attempts == report_render_task.max_retries + 1
 
 
-def test_sweep_task_runs_the_sweeper(applicant):
-    assert report_sweep_stale_task.delay().get() == {"requeued": 0, "recovered": 0, "failed": 0}
+def test_sweep_task_runs_the_sweeper_and_records_its_run(applicant):
+    from operations.models import JobRun
+
+    counts = report_sweep_stale_task.delay().get()
+    # "scheduled": the past quarter's program report, due and missing on a new database.
+    assert counts == {"requeued": 0, "recovered": 0, "failed": 0, "retried": 0, "scheduled": 1}
+    assert report_sweep_stale_task.delay().get()["scheduled"] == 0
+    run = JobRun.objects.get(name="reports-sweep-stale")
+    assert run.last_outcome == JobRun.Outcome.OK and run.last_result["scheduled"] == 0
 
 
 def test_sweep_task_is_scheduled_on_beat(settings):

@@ -22,8 +22,9 @@ from django.core.management.base import BaseCommand, CommandError
 from bench.datagen import refuse_in_production
 
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "psp_bench"
-PG_TEMPLATE = "psp_bench_template"
+# Another name keeps parallel runs (several worktrees on one server) apart.
+PG_DB = os.environ.get("BENCH_PG_DB", "psp_bench")
+PG_TEMPLATE = f"{PG_DB}_template"
 
 
 def out_dir() -> Path:
@@ -36,7 +37,9 @@ class Command(BaseCommand):
     help = "Measure pages, queries, throughput, submissions and PDFs (see README, 'Benchmarks')."
 
     def add_arguments(self, parser):
-        parser.add_argument("--stage", choices=["all", "pages", "load", "pdf"], default="all")
+        parser.add_argument(
+            "--stage", choices=["all", "pages", "load", "pdf", "import"], default="all"
+        )
         parser.add_argument(
             "--case", help="pdf stage: site_1000, site_typical, program_100 or outcomes_100"
         )
@@ -47,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--pg-scales", default="1,10")
         parser.add_argument("--sqlite-scales", default="1,10")
         parser.add_argument("--load-seconds", type=int, default=20)
-        parser.add_argument("--skip", default="", help="comma list: load,pdf,sqlite,pg")
+        parser.add_argument("--skip", default="", help="comma list: load,pdf,import,sqlite,pg")
 
     def handle(self, *args, stage, **opts):
         refuse_in_production()
@@ -63,6 +66,10 @@ class Command(BaseCommand):
             from bench.pages import measure_pages
 
             return measure_pages(runs=opts["runs"])
+        if stage == "import":
+            from bench.imports import measure_import
+
+            return measure_import()
         if stage == "load":
             from bench.load import run_load
 
@@ -190,6 +197,9 @@ class Command(BaseCommand):
                             self.say(f"[{line} scale 1] PDF {case} ({mode}) ...")
                             pdfs.append(self.stage(url, "pdf", "--case", case, "--mode", mode))
                     result["pdfs"] = pdfs
+                if "import" not in skip:
+                    self.say(f"[{line} scale 1] CSV import of 2,000 rows ...")
+                    result["import"] = self.stage(url, "import")
                 if "load" not in skip:
                     self.say(f"[{line} scale 1] gunicorn + wrk + 200 submissions ...")
                     result["load"] = self.stage(
