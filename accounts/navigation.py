@@ -32,6 +32,7 @@ NAV_ITEMS = [
     NavItem("Program view", "sites:program", "sites.view_any_site"),
     NavItem("My reports", "reports:mine"),
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
+    NavItem("Sent mail", "notifications:mail_log", "notifications.view_mail_log"),
 ]
 
 

@@ -66,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "engagements.log_engagement_any_site",
         "reports.request_program_reports",
         "reports.configure_reports",
+        "notifications.view_mail_log",
     },
 }
 

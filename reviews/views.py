@@ -42,6 +42,7 @@ from .services import (
     decision_record,
     decision_reverse,
     decisions_release,
+    review_due_default,
     review_reopen,
     review_save_draft,
     review_submit,
@@ -79,6 +80,10 @@ def _require(allowed: bool) -> None:
 # --- queue -----------------------------------------------------------------------------
 
 
+# Overdue reviews listed above the queue for officials and program admins.
+OVERDUE_SHOWN = 10
+
+
 # Reviewers (their assigned, unconflicted SOIs), selecting officials and program admins (all).
 @login_required
 def queue(request):
@@ -108,10 +113,18 @@ def queue(request):
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    overdue = []
+    if access.can_see_all(request.user):
+        from notifications.schedules import overdue_assignments
+
+        # One query; one row past the limit tells the page there are more.
+        overdue = list(overdue_assignments()[: OVERDUE_SHOWN + 1])
     return render(
         request,
         "reviews/queue.html",
         {
+            "overdue": overdue[:OVERDUE_SHOWN],
+            "overdue_more": len(overdue) > OVERDUE_SHOWN,
             "filter": queue_filter,
             "page": page,
             "query": query.urlencode(),
@@ -313,12 +326,19 @@ def reopen(request, pk):
 def assign(request, pk):
     _require(access.can_assign(request.user))
     application = access.get_queue_application_for(request.user, pk)
-    form = AssignForm(request.POST or None)
+    form = AssignForm(
+        request.POST or None, initial={"due_date": review_due_default(application.cycle)}
+    )
     if request.method == "POST" and form.is_valid():
         done, errors = 0, []
         for reviewer in form.cleaned_data["reviewers"]:
             try:
-                reviewer_assign(application=application, reviewer=reviewer, actor=request.user)
+                reviewer_assign(
+                    application=application,
+                    reviewer=reviewer,
+                    actor=request.user,
+                    due_date=form.cleaned_data["due_date"],
+                )
                 done += 1
             except ReviewError as exc:
                 errors.append(str(exc))
@@ -347,6 +367,7 @@ def assign_bulk(request):
                 applications=form.cleaned_data["applications"],
                 reviewers=form.cleaned_data["reviewers"],
                 actor=request.user,
+                due_date=form.cleaned_data["due_date"],
             )
         except ReviewError as exc:
             form.add_error(None, str(exc))
