@@ -174,3 +174,27 @@ def test_mail_with_a_secret_link_keeps_no_body_once_sent(deliver):
 def test_queue_refuses_an_unknown_kind():
     with pytest.raises(UnknownMailKind):
         email_queue(kind="nonsense", to="a@example.gov", subject="s", text="t")
+
+
+def test_existing_mail_goes_through_the_service(applicant, deliver):
+    """Invitations (to an address) and receipts (to each member) become Email rows."""
+    from applications.services.invitations import invitation_create
+    from tests.factories import ApplicationFactory
+
+    with deliver():
+        invitation_create(email="colleague@example.gov", actor=applicant)
+    invite = Email.objects.get(kind="invitation")
+    assert invite.to == "colleague@example.gov" and invite.user is None
+    assert invite.status == Email.Status.SENT and "List-Unsubscribe" not in invite.headers
+
+    from applications.notifications import send_receipt_confirmation
+
+    application = ApplicationFactory(jurisdiction=applicant.jurisdiction, submitted=True)
+    with deliver():
+        send_receipt_confirmation(application=application)
+    receipts = Email.objects.filter(kind="soi_receipt")
+    # One per member (the applicant and the colleague who created the draft).
+    assert sorted(r.to for r in receipts) == sorted(
+        applicant.jurisdiction.members.values_list("email", flat=True)
+    )
+    assert {r.status for r in receipts} == {Email.Status.SENT}
