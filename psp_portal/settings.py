@@ -348,23 +348,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
     "notifications-deadline-reminders": {
-        "task": "notifications.tasks.deadline_reminders_task",
+        "task": "notifications.schedule_tasks.deadline_reminders_task",
         "schedule": crontab(minute=0, hour=9),
     },
     "notifications-review-due-reminders": {
-        "task": "notifications.tasks.review_due_reminders_task",
+        "task": "notifications.schedule_tasks.review_due_reminders_task",
         "schedule": crontab(minute=0, hour=8),
     },
     "notifications-reviewer-digest": {
-        "task": "notifications.tasks.reviewer_digest_task",
+        "task": "notifications.schedule_tasks.reviewer_digest_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
     "notifications-liaison-digest": {
-        "task": "notifications.tasks.liaison_digest_task",
+        "task": "notifications.schedule_tasks.liaison_digest_task",
         "schedule": crontab(minute=30, hour=6),
     },
     "notifications-admin-digest": {
-        "task": "notifications.tasks.admin_digest_task",
+        "task": "notifications.schedule_tasks.admin_digest_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }

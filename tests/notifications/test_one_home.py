@@ -60,14 +60,14 @@ def test_each_schedule_is_in_the_beat_schedule_and_names_a_task(entry):
 
 @pytest.mark.django_db
 def test_beat_tasks_run_on_an_empty_database():
-    from notifications import tasks
+    from notifications import schedule_tasks, tasks
 
     for task in (
-        tasks.deadline_reminders_task,
-        tasks.review_due_reminders_task,
-        tasks.reviewer_digest_task,
-        tasks.liaison_digest_task,
-        tasks.admin_digest_task,
+        schedule_tasks.deadline_reminders_task,
+        schedule_tasks.review_due_reminders_task,
+        schedule_tasks.reviewer_digest_task,
+        schedule_tasks.liaison_digest_task,
+        schedule_tasks.admin_digest_task,
     ):
         assert task.apply().get() == 0
     assert tasks.email_sweep_stale_task.apply().get() == {"requeued": 0, "failed": 0}
