@@ -202,3 +202,30 @@ def test_a_reviewer_does_not_get_the_overdue_panel(client, reviewer):
         response = client.get(reverse("reviews:queue"))
     assert response.context["overdue"] == []
     assert "Overdue reviews" not in response.content.decode()
+
+
+# --- across daylight-saving changes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "due, reminder_days",
+    [
+        # Spring forward, Sunday March 8, 2026: reminded Thursday (EST) and Sunday (EDT).
+        (datetime.date(2026, 3, 8), [datetime.date(2026, 3, 5), datetime.date(2026, 3, 8)]),
+        # Fall back, Sunday November 1, 2026: reminded Thursday (EDT) and Sunday (EST).
+        (datetime.date(2026, 11, 1), [datetime.date(2026, 10, 29), datetime.date(2026, 11, 1)]),
+    ],
+)
+def test_due_reminders_fall_on_the_right_days_across_daylight_saving(
+    reviewer, deliver, due, reminder_days
+):
+    ReviewAssignmentFactory(reviewer=reviewer, due_date=due)
+    sent_on = []
+    day = due - datetime.timedelta(days=5)
+    while day <= due + datetime.timedelta(days=1):
+        # Beat's 8 a.m. run, and a late-evening one when the UTC date is already tomorrow.
+        for hour in (8, 22):
+            if run_at(at(day, hour), deliver):
+                sent_on.append(day)
+        day += datetime.timedelta(days=1)
+    assert sent_on == reminder_days
