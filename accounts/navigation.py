@@ -34,6 +34,7 @@ NAV_ITEMS = [
     NavItem("My reports", "reports:mine"),
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
     NavItem("Operations", "operations:page", "operations.view_operations"),
+    NavItem("Sent mail", "notifications:mail_log", "notifications.view_mail_log"),
 ]
 
 

@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outcomes.manage_outcomes",
         # The operations page: stuck reports, import jobs, scheduled jobs (issue 15).
         "operations.view_operations",
+        "notifications.view_mail_log",
     },
 }
 

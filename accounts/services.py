@@ -5,7 +5,6 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -81,9 +80,11 @@ def staff_account_send_welcome(*, user_id: int) -> None:
     }
     subject = render_to_string("accounts/email/staff_welcome_subject.txt", context).strip()
     body = render_to_string("accounts/email/staff_welcome_message.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
+    from notifications.services import email_queue
+
+    email_queue(
+        kind="account_security",
+        to=user,
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        text=body,
     )

@@ -1,9 +1,10 @@
-"""Mail about Statements of Interest. Runs in Celery workers (no request: links use SITE_URL)."""
+"""Mail about Statements of Interest, composed here and sent through the notifications
+service (queued, delivered by a Celery task after commit; links use SITE_URL)."""
 
 from django.conf import settings
-from django.core.mail import send_mail, send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from notifications.services import email_queue
 
 from .models import Application, JurisdictionInvitation
 
@@ -23,21 +24,18 @@ def send_invitation(*, invitation_id: int) -> None:
         "accept_url": _absolute(reverse("applications:invitation_accept", args=[invitation.token])),
         "signup_url": _absolute(reverse("account_signup")),
     }
-    send_mail(
+    email_queue(
+        kind="invitation",
+        to=invitation.email,  # an address: the person may have no account yet
         subject=f"[PSP Portal] Invitation to file for {invitation.jurisdiction}",
-        message=render_to_string("applications/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+        template="applications/email/invitation",
+        context=context,
     )
 
 
 def send_receipt_confirmation(*, application: Application) -> None:
     """Tell every member of the jurisdiction the SOI was received, with a link (no attachment)."""
-    recipients = sorted(
-        application.jurisdiction.members.filter(is_active=True).values_list("email", flat=True)
-    )
-    if not recipients:
-        return
+    recipients = application.jurisdiction.members.filter(is_active=True).order_by("email")
     context = {
         "application": application,
         "detail_url": _absolute(reverse("applications:detail", args=[application.pk])),
@@ -46,6 +44,12 @@ def send_receipt_confirmation(*, application: Application) -> None:
         else "",
     }
     subject = f"[PSP Portal] Statement of Interest received: {application.reference_number}"
-    body = render_to_string("applications/email/receipt_confirmation.txt", context)
     # One message per person: colleagues' addresses are not shared through the To line.
-    send_mass_mail([(subject, body, None, [address]) for address in recipients])
+    for user in recipients:
+        email_queue(
+            kind="soi_receipt",
+            to=user,
+            subject=subject,
+            template="applications/email/receipt_confirmation",
+            context=context,
+        )

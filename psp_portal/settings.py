@@ -93,6 +93,7 @@ LOCAL_APPS = [
     "reviews",
     "outcomes",
     "operations",
+    "notifications",
     "demo",
     "bench",
 ]
@@ -388,6 +389,32 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-program-report-quarterly": {
         "task": "reports.tasks.program_report_quarterly_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    # Mail (notifications app). Times are Eastern (CELERY_TIMEZONE); each reminder is
+    # recorded in a ledger with a unique key, so a second run of a schedule sends nothing.
+    "notifications-sweep-stale": {
+        "task": "notifications.tasks.email_sweep_stale_task",
+        "schedule": 300.0,
+    },
+    "notifications-deadline-reminders": {
+        "task": "notifications.schedule_tasks.deadline_reminders_task",
+        "schedule": crontab(minute=0, hour=9),
+    },
+    "notifications-review-due-reminders": {
+        "task": "notifications.schedule_tasks.review_due_reminders_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    "notifications-reviewer-digest": {
+        "task": "notifications.schedule_tasks.reviewer_digest_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    "notifications-liaison-digest": {
+        "task": "notifications.schedule_tasks.liaison_digest_task",
+        "schedule": crontab(minute=30, hour=6),
+    },
+    "notifications-admin-digest": {
+        "task": "notifications.schedule_tasks.admin_digest_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
 

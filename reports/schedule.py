@@ -10,9 +10,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,7 +104,18 @@ def program_report_mail_admins(*, report: Report) -> int:
         f"[PSP Portal] Program report {context['start']:%B %-d} to "
         f"{context['end']:%B %-d, %Y} is ready"
     )
-    body = render_to_string("reports/email/program_report_ready.txt", context)
-    # One message per admin: no admin sees the others' addresses.
-    messages = [(subject, body, None, [admin.email]) for admin in program_admins()]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    from notifications.services import email_queue
+
+    # One message per admin: no admin sees the others' addresses. An admin who turned
+    # this kind off gets none (email_queue returns None).
+    queued = [
+        email_queue(
+            kind="program_report",
+            to=admin,
+            subject=subject,
+            template="reports/email/program_report_ready",
+            context=context,
+        )
+        for admin in program_admins()
+    ]
+    return sum(1 for email in queued if email is not None)

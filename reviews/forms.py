@@ -136,6 +136,23 @@ class AssignForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Reviewers"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    due_date = forms.DateField(
+        label=_("Review due"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Leave empty for the default: three weeks after the cycle closes, and at least "
+            "two weeks from today. Reviewers are reminded 3 days before and on the day."
+        ),
+    )
+
+    def clean_due_date(self):
+        from django.utils import timezone
+
+        due = self.cleaned_data.get("due_date")
+        if due is not None and due < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later date."), code="past")
+        return due
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,7 +179,7 @@ class BulkAssignForm(AssignForm):
         self.fields["applications"].label_from_instance = lambda app: (
             f"{app.reference_number} - {app.jurisdiction}"
         )
-        self.helper.layout = Layout("applications", "reviewers")
+        self.helper.layout = Layout("applications", "reviewers", "due_date")
 
 
 class OverrideForm(forms.Form):

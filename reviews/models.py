@@ -38,6 +38,9 @@ class ReviewAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
+    # Set when assigning (default: reviews.services.review_due_default); reminders and
+    # the official's overdue list read it. Empty on assignments made before due dates.
+    due_date = models.DateField(_("review due"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

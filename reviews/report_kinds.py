@@ -1,8 +1,6 @@
 """PDFs owned by review and selection: the decision letter and the selection slate."""
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from reports.kinds import ReportKind, register
@@ -70,18 +68,24 @@ def decision_letter_ready(report) -> None:
     if decision is None or not decision.is_released:
         return  # reversed since release: the applicant will hear through the next decision
     application = decision.application
-    recipients = sorted(
-        application.jurisdiction.members.filter(is_active=True).values_list("email", flat=True)
-    )
+    from notifications.services import email_queue
+
+    recipients = application.jurisdiction.members.filter(is_active=True).order_by("email")
     context = {
         "application": application,
         "decision": decision,
         "letter_url": f"{settings.SITE_URL}{reverse('reports:detail', args=[report.pk])}",
     }
     subject = f"[PSP Portal] Decision on your Statement of Interest {application.reference_number}"
-    body = render_to_string("reviews/email/decision_letter.txt", context)
     # One message per person: colleagues' addresses are not shared through the To line.
-    send_mass_mail([(subject, body, None, [address]) for address in recipients])
+    for user in recipients:
+        email_queue(
+            kind="decision",
+            to=user,
+            subject=subject,
+            template="reviews/email/decision_letter",
+            context=context,
+        )
 
 
 def decision_letter_filename(report) -> str:

@@ -4,6 +4,9 @@ Each service guards, writes inside a transaction, leaves an audit row
 (`obj._history_user = actor`), and defers side effects until after commit.
 """
 
+import datetime
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -65,26 +68,55 @@ def _check_assignable(application: Application, reviewer) -> None:
         raise ReviewError(f"{reviewer} declared a conflict of interest on {application}.")
 
 
+# Reviews are due this many days after the cycle closes, and never sooner than
+# REVIEW_MIN_DAYS after assignment (a late assignment still gets time to read).
+REVIEW_DUE_DAYS_AFTER_CLOSE = 21
+REVIEW_MIN_DAYS = 14
+
+
+def review_due_default(cycle: Cycle, *, today: datetime.date | None = None) -> datetime.date:
+    """The due date an assignment gets when the official does not set one."""
+    today = today or timezone.localdate()
+    after_close = timezone.localdate(cycle.closes_at) + datetime.timedelta(
+        days=getattr(settings, "REVIEW_DUE_DAYS_AFTER_CLOSE", REVIEW_DUE_DAYS_AFTER_CLOSE)
+    )
+    return max(after_close, today + datetime.timedelta(days=REVIEW_MIN_DAYS))
+
+
 @transaction.atomic
-def reviewer_assign(*, application: Application, reviewer, actor) -> ReviewAssignment:
-    """Ask one reviewer to score one SOI."""
+def reviewer_assign(
+    *, application: Application, reviewer, actor, due_date: datetime.date | None = None
+) -> ReviewAssignment:
+    """Ask one reviewer to score one SOI by `due_date` (default: review_due_default)."""
     _require(actor, "applications.assign_reviewers", "You may not assign reviewers.")
     # Row lock: a withdrawal racing the assignment is seen before the row is written.
     application = Application.objects.select_for_update().get(pk=application.pk)
     _check_assignable(application, reviewer)
     if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
         raise ReviewError(f"{reviewer} is already assigned to {application}.")
-    assignment = ReviewAssignment(application=application, reviewer=reviewer, assigned_by=actor)
+    if due_date is not None and due_date < timezone.localdate():
+        raise ReviewError("The due date cannot be in the past.")
+    assignment = ReviewAssignment(
+        application=application,
+        reviewer=reviewer,
+        assigned_by=actor,
+        due_date=due_date or review_due_default(application.cycle),
+    )
     assignment._history_user = actor
     try:
         with transaction.atomic():  # savepoint: a double click hits the unique constraint
             assignment.save()
     except IntegrityError:
         raise ReviewError(f"{reviewer} is already assigned to {application}.") from None
+    from notifications.schedules import review_assigned_notify
+
+    review_assigned_notify(assignment=assignment)  # queued; mailed after commit
     return assignment
 
 
-def reviewers_assign_bulk(*, applications, reviewers, actor) -> tuple[int, list[str]]:
+def reviewers_assign_bulk(
+    *, applications, reviewers, actor, due_date: datetime.date | None = None
+) -> tuple[int, list[str]]:
     """Assign every reviewer to every SOI; returns (created, reasons for the pairs skipped)."""
     _require(actor, "applications.assign_reviewers", "You may not assign reviewers.")
     created, skipped = 0, []
@@ -92,7 +124,9 @@ def reviewers_assign_bulk(*, applications, reviewers, actor) -> tuple[int, list[
         for application in applications:
             for reviewer in reviewers:
                 try:
-                    reviewer_assign(application=application, reviewer=reviewer, actor=actor)
+                    reviewer_assign(
+                        application=application, reviewer=reviewer, actor=actor, due_date=due_date
+                    )
                 except ReviewError as exc:
                     skipped.append(str(exc))
                 else:

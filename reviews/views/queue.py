@@ -37,6 +37,10 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
+# Overdue reviews listed above the queue for officials and program admins.
+OVERDUE_SHOWN = 10
+
+
 # Reviewers (their assigned, unconflicted SOIs), selecting officials and program admins (all).
 @login_required
 def queue(request):
@@ -66,10 +70,18 @@ def queue(request):
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    overdue = []
+    if access.can_see_all(request.user):
+        from notifications.schedules import overdue_assignments
+
+        # One query; one row past the limit tells the page there are more.
+        overdue = list(overdue_assignments()[: OVERDUE_SHOWN + 1])
     return render(
         request,
         "reviews/queue.html",
         {
+            "overdue": overdue[:OVERDUE_SHOWN],
+            "overdue_more": len(overdue) > OVERDUE_SHOWN,
             "filter": queue_filter,
             "page": page,
             "query": query.urlencode(),
@@ -111,6 +123,7 @@ def assign_bulk(request):
                 applications=form.cleaned_data["applications"],
                 reviewers=form.cleaned_data["reviewers"],
                 actor=request.user,
+                due_date=form.cleaned_data["due_date"],
             )
         except ReviewError as exc:
             form.add_error(None, str(exc))

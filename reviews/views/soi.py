@@ -14,6 +14,7 @@ from ..models import CRITERIA, Review
 from ..services import (
     ReviewError,
     conflict_declare,
+    review_due_default,
     review_reopen,
     review_save_draft,
     review_submit,
@@ -175,12 +176,19 @@ def reopen(request, pk):
 def assign(request, pk):
     require(access.can_assign(request.user))
     application = access.get_queue_application_for(request.user, pk)
-    form = AssignForm(request.POST or None)
+    form = AssignForm(
+        request.POST or None, initial={"due_date": review_due_default(application.cycle)}
+    )
     if request.method == "POST" and form.is_valid():
         done, errors = 0, []
         for reviewer in form.cleaned_data["reviewers"]:
             try:
-                reviewer_assign(application=application, reviewer=reviewer, actor=request.user)
+                reviewer_assign(
+                    application=application,
+                    reviewer=reviewer,
+                    actor=request.user,
+                    due_date=form.cleaned_data["due_date"],
+                )
                 done += 1
             except ReviewError as exc:
                 errors.append(str(exc))

@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from accounts import roles
@@ -19,10 +20,13 @@ GOOD_PASSWORD = "Harbor-lantern-47-quilt"
 
 
 def sign_up(client, email="new.applicant@toledo.oh.gov", password=GOOD_PASSWORD, **extra):
-    return client.post(
-        reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password, **extra},
-    )
+    # Mail is queued in the request and delivered after commit (notifications app);
+    # the test transaction never commits, so run the after-commit callbacks here.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": password, "password2": password, **extra},
+        )
 
 
 def link_in(message) -> str:
@@ -157,7 +161,8 @@ def test_sign_out_ends_the_session(client, applicant):
 
 
 def test_password_reset_mails_a_link_that_sets_a_new_password(client, applicant):
-    response = client.post(reverse("account_reset_password"), {"email": applicant.email})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": applicant.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [applicant.email]
@@ -181,7 +186,8 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, applicant)
 
 
 def test_password_reset_for_an_unknown_address_reveals_nothing(client):
-    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.gov"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "nobody@example.gov"})
     # Same answer as for a real account, so addresses cannot be probed.
     assert response.status_code == 302
     assert all("/password/reset/key/" not in m.body for m in mail.outbox)

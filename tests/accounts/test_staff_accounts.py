@@ -119,13 +119,14 @@ def test_the_link_works_only_once(client, program_admin, django_capture_on_commi
     assert "password1" not in response.content.decode()
 
 
-def test_welcome_mail_is_sent_outside_any_request():
+def test_welcome_mail_is_sent_outside_any_request(django_capture_on_commit_callbacks):
     admin = make_staff(roles.PROGRAM_ADMIN)
     user = staff_account_create(
         email="lee@usdoj.gov", full_name="Lee Park", roles=[roles.REVIEWER], actor=admin
     )
     mail.outbox.clear()
-    staff_account_send_welcome(user_id=user.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # delivered after commit
+        staff_account_send_welcome(user_id=user.pk)
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 

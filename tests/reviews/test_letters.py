@@ -56,15 +56,16 @@ def test_releasing_again_requests_no_second_letter(decided, cycle, selecting_off
 
 
 def test_letter_renders_and_mails_the_jurisdiction_once(
-    decided, cycle, selecting_official, applicant, mailoutbox
+    decided, cycle, selecting_official, applicant, mailoutbox, django_capture_on_commit_callbacks
 ):
     colleague = ApplicantFactory(jurisdiction=applicant.jurisdiction)
     decisions_release(cycle=cycle, actor=selecting_official)
     letter = Decision.objects.get(pk=decided[0].pk).letter
     mailoutbox.clear()  # eager rendering at commit may already have mailed; start clean
     Report.objects.filter(pk=letter.pk).update(status="queued", notified_at=None)
-    report_render(report_id=letter.pk)
-    report_render(report_id=letter.pk)  # a redelivered task: no second render, no second mail
+    with django_capture_on_commit_callbacks(execute=True):  # mail goes after commit
+        report_render(report_id=letter.pk)
+        report_render(report_id=letter.pk)  # a redelivered task: no second render, no second mail
     letter.refresh_from_db()
     assert letter.status == Report.Status.READY
     text = pdf_text(letter)
