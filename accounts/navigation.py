@@ -32,6 +32,8 @@ NAV_ITEMS = [
     NavItem("Program view", "sites:program", "sites.view_any_site"),
     NavItem("My reports", "reports:mine"),
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
+    # Staff hold tokens; program admins (who also see everyone's) have this permission too.
+    NavItem("API tokens", "api:tokens", "accounts.open_staff_area"),
 ]
 
 

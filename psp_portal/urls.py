@@ -16,6 +16,7 @@ urlpatterns = [
     path("engagements/", include("engagements.urls")),
     path("reports/", include("reports.urls")),
     path("review/", include("reviews.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 
