@@ -193,3 +193,19 @@ def test_dates_are_iso_8601(api_get, reviewer):
     row = api_get(reverse("api:engagement-list"), raw).json()["results"][0]
     assert row["start_date"] == "2025-03-04"
     datetime.datetime.fromisoformat(row["updated_at"])
+
+
+def test_last_used_is_written_at_most_once_a_minute(api_get, reviewer):
+    token, raw = make_token(reviewer)
+    api_get(SITES, raw)
+    token.refresh_from_db()
+    first = token.last_used_at
+    api_get(SITES, raw)
+    token.refresh_from_db()
+    assert token.last_used_at == first and ApiTokenUse.objects.count() == 2
+    type(token).objects.filter(pk=token.pk).update(
+        last_used_at=first - datetime.timedelta(minutes=2)
+    )
+    api_get(SITES, raw)
+    token.refresh_from_db()
+    assert token.last_used_at > first
