@@ -35,6 +35,8 @@ class ReadOnlyApiViewSet(viewsets.GenericViewSet):
 
     required_scope: str | None = None
     filter_backends = [DjangoFilterBackend]
+    # Ids are 64-bit keys: a longer number is a 404 from the URL, never a driver overflow.
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -54,6 +56,8 @@ def _conditional(request, response):
     if response.streaming or response.has_header("ETag"):
         return response
     set_response_etag(response)
+    if not response.has_header("ETag"):
+        return response  # an empty body gets no tag
     return get_conditional_response(request._request, etag=response["ETag"], response=response)
 
 

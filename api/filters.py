@@ -5,7 +5,9 @@ rows changed since its last run.
 """
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from accounts.geography import STATE_CHOICES
 from applications.models import Application, Cycle, NationalCrimeRate
@@ -16,8 +18,32 @@ from reports.models import Report
 from reviews.filters import QueueFilter
 from sites.filters import SiteFilter
 
+ID_MAX = 2**63 - 1  # a 64-bit key: larger values would overflow the database driver
+YEAR_MAX = 9999
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(django_filters.NumberFilter):
+    """An id: an integer in the description and in validation (the pages' NumberFilter
+    takes decimals), bounded so the database is never sent what it cannot compare."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": YEAR_MAX})
+class YearFilter(IdFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
 
 class SiteApiFilter(SiteFilter):
+    cohort_year = YearFilter(label=_("Cohort"))
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("Changed on or after (ISO 8601)"), field_name="updated_at", lookup_expr="gte"
     )
@@ -27,9 +53,8 @@ class SiteApiFilter(SiteFilter):
 
 
 class EngagementApiFilter(EngagementFilter):
-    cohort_year = django_filters.NumberFilter(
-        label=_("Site cohort"), field_name="site__cohort_year"
-    )
+    site = IdFilter(field_name="site_id")
+    cohort_year = YearFilter(label=_("Site cohort"), field_name="site__cohort_year")
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="site__jurisdiction__state", choices=STATE_CHOICES
     )
@@ -42,8 +67,8 @@ class EngagementApiFilter(EngagementFilter):
 
 
 class FollowUpApiFilter(django_filters.FilterSet):
-    engagement = django_filters.NumberFilter(field_name="engagement_id")
-    site = django_filters.NumberFilter(field_name="engagement__site_id")
+    engagement = IdFilter(field_name="engagement_id")
+    site = IdFilter(field_name="engagement__site_id")
     done = django_filters.BooleanFilter()
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
@@ -91,12 +116,16 @@ class ReportApiFilter(django_filters.FilterSet):
 
 
 class CycleApiFilter(django_filters.FilterSet):
+    year = YearFilter()
+
     class Meta:
         model = Cycle
         fields = ["year"]
 
 
 class NationalRateApiFilter(django_filters.FilterSet):
+    year = YearFilter()
+
     class Meta:
         model = NationalCrimeRate
         fields = ["year"]

@@ -34,8 +34,14 @@ class CSVRenderer(BaseRenderer):
             rows = [data]  # one object
         out = io.StringIO()
         writer = csv.writer(out)
+        view = (renderer_context or {}).get("view")
         if rows:
             header = list(rows[0].keys())
+        elif view is not None:
+            header = list(view.get_serializer().fields)  # an empty list still has its header
+        else:
+            header = []
+        if header:
             writer.writerow(header)
             for row in rows:
                 # The formula-injection guard the pages' CSV uses (program.csv_export).

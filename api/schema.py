@@ -11,6 +11,12 @@ ERROR_CODES = ("400", "401", "403", "404", "429")
 
 
 class ApiAutoSchema(AutoSchema):
+    def get_auth(self):
+        auths = super().get_auth()
+        if getattr(self.view, "required_scope", None) is None and {} not in auths:
+            auths.append({})  # public: credentials are optional
+        return auths
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
