@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from .access import can_hold_tokens
+from .access import can_hold_tokens, load_permissions
 from .models import MAX_LIFETIME_DAYS, ApiToken, ApiTokenUse
 from .scopes import Scope
 
@@ -78,6 +78,7 @@ def api_token_authenticate(*, raw: str, method: str, endpoint: str) -> ApiToken:
     now = timezone.now()
     if token.expires_at <= now:
         raise TokenError("This token has expired.")
+    load_permissions(token.user)
     if not can_hold_tokens(token.user):
         # The owner left the program or lost the staff role since the token was made.
         raise TokenError("This token's owner may no longer use the API.")

@@ -209,3 +209,17 @@ def test_last_used_is_written_at_most_once_a_minute(api_get, reviewer):
     api_get(SITES, raw)
     token.refresh_from_db()
     assert token.last_used_at > first
+
+
+def test_one_query_permission_cache_equals_djangos(program_admin, applicant):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+    from api.access import load_permissions
+
+    program_admin.user_permissions.add(Permission.objects.get(codename="view_report"))
+    for user in (program_admin, applicant):
+        ours = User.objects.get(pk=user.pk)
+        load_permissions(ours)
+        assert ours._perm_cache == User.objects.get(pk=user.pk).get_all_permissions()
+        assert ours._perm_cache  # not vacuous

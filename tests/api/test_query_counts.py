@@ -1,7 +1,8 @@
 """Each endpoint runs a fixed number of queries, whatever the number of rows.
 
 A token request costs: the token with its user, the use-log insert and the user's
-permissions (two); the last-used time is written at most once a minute.
+permissions (one query, api.access.load_permissions); the last-used time is written at
+most once a minute.
 """
 
 import pytest
@@ -44,12 +45,12 @@ def _add_sois(n, reviewer, cycle):
 
 
 # Fixed budgets per endpoint (list and detail), with a token.
-# Token requests: 4 for the token (lookup, use log, permissions x2) plus the endpoint's
+# Token requests: 3 for the token (lookup, use log, permissions) plus the endpoint's
 # own. SOIs: the SOI plus the 7 relations screening and scores read (reviews.selectors).
-LIST_QUERIES = {"site": 6, "engagement": 5, "follow-up": 5, "soi": 12, "report": 5, "cycle": 5,
-                "national-rate": 5}  # fmt: skip
+LIST_QUERIES = {"site": 5, "engagement": 4, "follow-up": 4, "soi": 11, "report": 4, "cycle": 4,
+                "national-rate": 4}  # fmt: skip
 # Site: + phases and team roster; engagement: + its follow-ups.
-DETAIL_QUERIES = {**LIST_QUERIES, "site": 8, "engagement": 6}
+DETAIL_QUERIES = {**LIST_QUERIES, "site": 7, "engagement": 5}
 
 
 @pytest.mark.parametrize("endpoint", list(LIST_QUERIES))
