@@ -17,8 +17,7 @@ from applications.models import Cycle, NationalCrimeRate
 from engagements.access import engagements_visible_to, get_engagement_for
 from engagements.models import FollowUpAction
 from reports.access import get_report_for, reports_listed_for
-from reviews.access import can_see_all, queue_applications_for
-from reviews.models import Review
+from reviews.access import can_see_other_scores, queue_applications_for
 from reviews.selectors import build_rows, with_review_data
 from sites.access import can_see_internal, get_site_for, sites_visible_to
 from sites.models import SiteFocusArea
@@ -201,14 +200,11 @@ class SoiViewSet(ListRetrieveViewSet):
 
     def _rows(self, applications):
         user = self.request.user
-        sees_all = can_see_all(user)
         rows = build_rows(applications, user)
         for row in rows:
-            # reviews.access.can_see_other_scores, decided on the loaded row: officials
-            # always, a reviewer after submitting their own review.
-            mine = row.my_review
-            row.extra["scores_visible"] = (row.my_assignment is None and sees_all) or (
-                mine is not None and mine.status == Review.Status.SUBMITTED
+            # The review pages' rule, decided on the loaded row (no query per SOI).
+            row.extra["scores_visible"] = can_see_other_scores(
+                user, row.application, assignment=row.my_assignment
             )
         return rows
 

@@ -5,7 +5,7 @@ import io
 
 from rest_framework.renderers import BaseRenderer
 
-from program.csv_export import csv_cell
+from exports.csv import csv_cell
 
 
 def _flat(value) -> str:
@@ -44,6 +44,6 @@ class CSVRenderer(BaseRenderer):
         if header:
             writer.writerow(header)
             for row in rows:
-                # The formula-injection guard the pages' CSV uses (program.csv_export).
+                # The formula-injection guard the pages' CSV uses (exports.csv).
                 writer.writerow([csv_cell(_flat(row[key])) for key in header])
         return out.getvalue().encode(self.charset)
