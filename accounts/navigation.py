@@ -35,6 +35,8 @@ NAV_ITEMS = [
     NavItem("Report settings", "reports:settings", "reports.configure_reports"),
     NavItem("Operations", "operations:page", "operations.view_operations"),
     NavItem("Sent mail", "notifications:mail_log", "notifications.view_mail_log"),
+    # Staff hold tokens; program admins (who also see everyone's) have this permission too.
+    NavItem("API tokens", "api:tokens", "accounts.open_staff_area"),
 ]
 
 

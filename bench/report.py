@@ -4,6 +4,7 @@ import os
 import platform
 import sys
 
+from .api import print_api
 from .pages import MAX_QUERIES, MEDIAN_MS, P95_MS
 
 
@@ -80,6 +81,7 @@ def print_report(result: dict, out) -> None:
                 )
             out.write(f"{key:<28}" + "".join(cells) + "\n")
         out.write("flags:\n" + "".join(f"  - {f}\n" for f in entry["flags"]) or "  none\n")
+        print_api(entry, out)
     if result.get("pdfs"):
         out.write("\n== PDFs (PostgreSQL, scale 1) ==\n")
         rows = {(p["case"], p["mode"]): p for p in result["pdfs"]}

@@ -83,6 +83,9 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, no CDN
 ]
 LOCAL_APPS = [
     "accounts",
@@ -94,6 +97,7 @@ LOCAL_APPS = [
     "outcomes",
     "operations",
     "notifications",
+    "api",
     "demo",
     "bench",
 ]
@@ -453,6 +457,42 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# ---------------------------------------------------------------------------
+# Read API (https://www.django-rest-framework.org/api-guide/settings/,
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html)
+# ---------------------------------------------------------------------------
+# Requests per token (or per signed-in user, or per address), e.g. "600/min".
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an unauthenticated call gets 401 with a Bearer challenge.
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasResourceScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # read-only
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    # Figures as JSON numbers, which spreadsheets and Power BI read without conversion.
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PSP Portal read API",
+    "DESCRIPTION": "Read-only data of the National Public Safety Partnership portal.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"EngagementStatusEnum": "engagements.models.Engagement.Status"},
 }
 
 # ---------------------------------------------------------------------------

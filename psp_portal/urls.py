@@ -25,6 +25,7 @@ urlpatterns = [
     path("outcomes/", include("outcomes.urls")),
     path("review/", include("reviews.urls")),
     path("notifications/", include("notifications.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

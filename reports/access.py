@@ -1,5 +1,6 @@
 """Who may see a report. The kind that owns the data decides (kind.can_view)."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from .kinds import UnknownReportKind, get_kind
@@ -11,6 +12,17 @@ MINE_LIMIT = 100
 def reports_requested_by(user):
     """The user's own reports, newest first (the "My reports" list)."""
     return Report.objects.filter(requested_by=user).order_by("-created_at", "-pk")[:MINE_LIMIT]
+
+
+def reports_listed_for(user):
+    """Every report the user's lists show: their own requests, plus the scheduled program
+    reports for those who may request program reports (unsliced, for the read API)."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    listed = Q(requested_by=user)
+    if user.has_perm("reports.request_program_reports"):
+        listed |= Q(kind="program_report", schedule_key__isnull=False)
+    return Report.objects.filter(listed)
 
 
 def scheduled_reports_for(user, limit: int = 8):

@@ -38,7 +38,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--stage", choices=["all", "pages", "load", "pdf", "import"], default="all"
+            "--stage", choices=["all", "pages", "api", "load", "pdf", "import"], default="all"
         )
         parser.add_argument(
             "--case", help="pdf stage: site_1000, site_typical, program_100 or outcomes_100"
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--pg-scales", default="1,10")
         parser.add_argument("--sqlite-scales", default="1,10")
         parser.add_argument("--load-seconds", type=int, default=20)
-        parser.add_argument("--skip", default="", help="comma list: load,pdf,import,sqlite,pg")
+        parser.add_argument("--skip", default="", help="comma list: api,load,pdf,import,sqlite,pg")
 
     def handle(self, *args, stage, **opts):
         refuse_in_production()
@@ -70,6 +70,10 @@ class Command(BaseCommand):
             from bench.imports import measure_import
 
             return measure_import()
+        if stage == "api":
+            from bench.api import measure_api
+
+            return measure_api(runs=opts["runs"])
         if stage == "load":
             from bench.load import run_load
 
@@ -162,6 +166,7 @@ class Command(BaseCommand):
             self.child(url, "createcachetable")
 
     def orchestrate(self, opts) -> None:
+        from bench.api import api_flags
         from bench.pages import flags
         from bench.report import machine, print_report
 
@@ -189,6 +194,9 @@ class Command(BaseCommand):
             entry["scales"][str(scale)] = {"build_seconds": build_s}
             self.say(f"[{line} scale {scale}] data built in {build_s} s; timing pages ...")
             entry["scales"][str(scale)]["pages"] = self.stage(url, "pages", "--runs", str(runs))
+            if "api" not in skip:
+                self.say(f"[{line} scale {scale}] timing API lists ...")
+                entry["scales"][str(scale)]["api"] = self.stage(url, "api", "--runs", str(runs))
             if line == "postgresql" and scale == 1:
                 if "pdf" not in skip:
                     pdfs = []
@@ -207,6 +215,8 @@ class Command(BaseCommand):
                     )
         for entry in result["lines"].values():
             entry["flags"] = flags({int(s): v["pages"] for s, v in entry["scales"].items()})
+            with_api = {int(s): v["api"] for s, v in entry["scales"].items() if "api" in v}
+            entry["api_flags"] = api_flags(with_api) if with_api else []
         if "postgresql" in result["lines"]:
             self.pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         result["total_seconds"] = round(time.perf_counter() - started, 1)

@@ -1,0 +1,97 @@
+"""Each endpoint runs a fixed number of queries, whatever the number of rows.
+
+A token request costs: the token with its user, the use-log insert and the user's
+permissions (one query, api.access.load_permissions); the last-used time is written at
+most once a minute.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from engagements.models import FollowUpAction
+from reports.models import Report
+from sites.models import SiteFocusArea, TeamMember
+from tests.api.conftest import bearer, make_token
+from tests.factories import ApplicationFactory, CycleFactory, EngagementFactory, SiteFactory
+from tests.reviews.factories import ReviewFactory, assign
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url, raw):
+    client.get(url, **bearer(raw))  # the first use writes "last used"; later ones need not
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **bearer(raw))
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def _add_sites(n):
+    for _ in range(n):
+        site = SiteFactory()
+        SiteFocusArea.objects.create(site=site, focus_area="gun_violence")
+        engagement = EngagementFactory(site=site)
+        FollowUpAction.objects.create(
+            engagement=engagement, description="x", owner="y", due_date="2025-01-01"
+        )
+
+
+def _add_sois(n, reviewer, cycle):
+    for _ in range(n):
+        soi = ApplicationFactory(cycle=cycle, submitted=True)
+        ReviewFactory(assignment=assign(soi, reviewer), submitted=True)
+
+
+# Fixed budgets per endpoint (list and detail), with a token.
+# Token requests: 3 for the token (lookup, use log, permissions) plus the endpoint's
+# own. SOIs: the SOI plus the 7 relations screening and scores read (reviews.selectors).
+LIST_QUERIES = {"site": 5, "engagement": 4, "follow-up": 4, "soi": 11, "report": 4, "cycle": 4,
+                "national-rate": 4}  # fmt: skip
+# Site: + phases and team roster; engagement: + its follow-ups.
+DETAIL_QUERIES = {**LIST_QUERIES, "site": 7, "engagement": 5}
+
+
+@pytest.mark.parametrize("endpoint", list(LIST_QUERIES))
+def test_list_queries_do_not_grow_with_rows(client, program_admin, reviewer, endpoint):
+    _, raw = make_token(program_admin)
+    cycle = CycleFactory()
+    url = reverse(f"api:{endpoint}-list")
+
+    def grow(n):
+        _add_sites(n)
+        _add_sois(n, reviewer, cycle)
+        for _ in range(n):
+            Report.objects.create(kind="program_report", requested_by=program_admin)
+            CycleFactory()
+
+    grow(2)
+    few = _count(client, url, raw)
+    grow(6)
+    many = _count(client, url, raw)
+    assert few == many == LIST_QUERIES[endpoint]
+
+
+@pytest.mark.parametrize("endpoint", list(LIST_QUERIES))
+def test_detail_queries_are_fixed(client, program_admin, reviewer, endpoint):
+    _, raw = make_token(program_admin)
+    _add_sites(1)
+    cycle = CycleFactory()
+    _add_sois(1, reviewer, cycle)
+    report = Report.objects.create(kind="program_report", requested_by=program_admin)
+    site = SiteFactory()
+    TeamMember.objects.bulk_create(
+        [TeamMember(site=site, role="fbi", name=f"Agent {i}") for i in range(5)]
+    )
+    objects = {
+        "site": site,
+        "engagement": EngagementFactory(site=site),
+        "follow-up": FollowUpAction.objects.first(),
+        "soi": cycle.applications.first(),
+        "report": report,
+        "cycle": cycle,
+        "national-rate": cycle.national_rate,
+    }
+    url = reverse(f"api:{endpoint}-detail", args=[objects[endpoint].pk])
+    assert _count(client, url, raw) == DETAIL_QUERIES[endpoint]
