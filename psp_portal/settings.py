@@ -196,14 +196,20 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# "optional": an unverified applicant can sign in (and draft) but submits nothing
-# until the address is confirmed; services check it.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# "mandatory": sign-up never signs anyone in; it always answers "check your email".
+# That is what makes a sign-up with a registered address indistinguishable from a new
+# one (the owner is mailed instead; issue 14). With "optional" allauth must refuse the
+# taken address on the form, which tells anyone that the account exists. Services
+# still check verification (has_verified_email) before a submission.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing: the page answers the same,
+# and the portal does not mail strangers on request.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PSP Portal] "
 # Sign-in throttling: allauth counts failures per IP and per account in the cache.
 ACCOUNT_RATE_LIMITS = {
