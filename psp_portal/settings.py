@@ -218,6 +218,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Applicants inviting colleagues (applications.services.invitations): at most this
+# many invitations per person, and per jurisdiction, in any 24 hours.
+INVITATIONS_PER_USER_PER_DAY = env_int("INVITATIONS_PER_USER_PER_DAY", 10)
+INVITATIONS_PER_JURISDICTION_PER_DAY = env_int("INVITATIONS_PER_JURISDICTION_PER_DAY", 20)
+# Addresses under these domains (and their subdomains) belong to DOJ staff and are
+# never invited as applicants.
+STAFF_EMAIL_DOMAINS = env_list("STAFF_EMAIL_DOMAINS", "usdoj.gov")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PSP Portal"
 
