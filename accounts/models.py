@@ -122,7 +122,6 @@ class SecurityEvent(models.Model):
         ADMIN_REFUSED = "admin_refused", _("Admin change refused")
         INVITATION_REFUSED = "invitation_refused", _("Invitation not sent")
         INVITATION_RATE_LIMITED = "invitation_rate_limited", _("Invitation rate limit reached")
-        UPLOAD_REFUSED = "upload_refused", _("Upload refused")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.focus_areas import FocusArea
+from psp_portal.uploads import validate_csv_upload
 
 from .models import Engagement, FollowUpAction, NarrativeUpdate
 from .uploads import ALLOWED_DESCRIPTION, validate_attachment
@@ -196,8 +197,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The CSV file may be at most 5 MB."), code="too_large")
+        validate_csv_upload(upload, max_bytes=5 * 1024 * 1024)
         return upload
 
 
