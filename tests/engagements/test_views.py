@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts import roles
 from engagements.models import Attachment, Engagement, NarrativeUpdate
 from tests.conftest import make_staff
-from tests.uploads import corpus
 from tests.factories import EngagementFactory, SiteFactory
+from tests.uploads import corpus
 
 pytestmark = pytest.mark.django_db
 
