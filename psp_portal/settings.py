@@ -187,6 +187,9 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 14: "aaaaaaaaaaaa" passed the four above.
+    {"NAME": "accounts.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "accounts.passwords.PersonalInformationValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
