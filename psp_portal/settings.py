@@ -97,14 +97,19 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Before SecurityMiddleware: X-Forwarded-Proto counts only from the TLS proxy.
+    "psp_portal.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
+    "psp_portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session at its absolute lifetime, however active (after auth and messages).
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -168,6 +173,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # idle timeout for 
 # Activity extends the session through accounts.middleware.SessionActivityMiddleware
 # (one write a minute) rather than SESSION_SAVE_EVERY_REQUEST (three queries a page).
 SESSION_SAVE_EVERY_REQUEST = False
+# Absolute lifetime from sign-in, whatever the activity (issue 14): staff 12 hours,
+# applicants 24. accounts.middleware.SessionLifetimeMiddleware signs the person out.
+SESSION_ABSOLUTE_AGE_STAFF = env_int("SESSION_ABSOLUTE_AGE_STAFF", 12 * 60 * 60)
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -367,11 +376,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(self), usb=(), xr-spatial-tracking=()"
+)
+# Addresses or networks of the TLS-terminating proxy. X-Forwarded-* headers from any
+# other peer are dropped (psp_portal.middleware.TrustedProxyMiddleware), so
+# SECURE_PROXY_SSL_HEADER cannot be spoofed by a client that reaches gunicorn directly.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers and docker-compose probe /healthz over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    # The TLS-terminating proxy in front of gunicorn sets this header.
+    # The TLS-terminating proxy in front of gunicorn sets this header; it is trusted
+    # only from TRUSTED_PROXIES (see above).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
