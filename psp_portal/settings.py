@@ -199,6 +199,7 @@ AUTH_PASSWORD_VALIDATORS = [
     # Issue 14: "aaaaaaaaaaaa" passed the four above.
     {"NAME": "accounts.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
     {"NAME": "accounts.passwords.PersonalInformationValidator"},
+    {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 200}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
