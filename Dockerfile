@@ -16,9 +16,11 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first, so code changes do not reinstall them.
+# Dependencies first, so code changes do not reinstall them. Only the runtime lock:
+# test tools (pytest, Playwright, ruff, factory_boy) never enter the image. The lock
+# carries hashes, so pip refuses a file that differs from the one reviewed.
 COPY requirements.lock /app/requirements.lock
-RUN pip install -r /app/requirements.lock
+RUN pip install --require-hashes -r /app/requirements.lock
 
 # The project itself; .dockerignore keeps tests, local state and secrets out.
 COPY . /app

@@ -20,11 +20,14 @@ help: ## List the targets
 system-deps: ## Check (and on Debian as root, install) the libraries WeasyPrint needs
 	@bash scripts/system-deps.sh $(WEASYPRINT_DEBS)
 
-$(STAMP): pyproject.toml requirements.lock
+# Development and CI install the dev lock (runtime pins plus test tools); the Docker
+# image installs requirements.lock alone. Both carry hashes, so pip refuses any file
+# that differs from the one locked.
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (Python 3.11)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the pinned dependencies
@@ -43,9 +46,10 @@ test: venv system-deps ## Run the whole test suite (installs Chromium for tests/
 	@bash scripts/browser-deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint and format check, and the apps' import layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: venv ## Format and fix what ruff can
 	$(BIN)/ruff format .
@@ -62,11 +66,16 @@ worker: venv ## Run a Celery worker (needs REDIS_URL)
 beat: venv ## Run the Celery scheduler (needs REDIS_URL)
 	$(BIN)/celery -A psp_portal beat --loglevel=INFO
 
-lock: ## Re-pin requirements.lock from pyproject.toml in a scratch venv
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host
+
+lock: ## Re-pin requirements.lock (runtime) and requirements-dev.lock (+ test tools), with hashes
 	rm -rf /tmp/psp-lock && $(PYTHON) -m venv /tmp/psp-lock
-	/tmp/psp-lock/bin/pip install --quiet '.[dev]'
-	{ echo "# Pinned versions installed by 'make'. Regenerate with 'make lock' after editing pyproject.toml."; \
-	  /tmp/psp-lock/bin/pip freeze | grep -v -e '^-e' -e '^psp-portal'; } > requirements.lock
+	/tmp/psp-lock/bin/pip install --quiet pip-tools
+	/tmp/psp-lock/bin/pip-compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	# The dev lock is constrained by the runtime lock: tests run the versions production runs.
+	/tmp/psp-lock/bin/pip-compile $(LOCK_FLAGS) --extra dev -c requirements.lock \
+	  -o requirements-dev.lock pyproject.toml
 
 clean: ## Remove the venv and local data
 	rm -rf $(VENV) var/db.sqlite3 var/media var/staticfiles

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from .extensions import narrow_for_reviewer
 from .models import Application, Letter
 
 STAFF_READ_PERMS = ("applications.review_application", "applications.view_all_applications")
@@ -25,10 +26,8 @@ def applications_visible_to(user) -> QuerySet[Application]:
         filed = Application.objects.exclude(status=Application.Status.DRAFT)
         if user.has_perm("applications.view_all_applications"):
             return filed
-        # A reviewer reads only what is assigned to them and not declared conflicted,
-        # on these pages as on the review pages. Imported here: reviews builds on this module.
-        from reviews.access import narrow_for_reviewer
-
+        # A reviewer reads only what is assigned to them and not declared conflicted, on
+        # these pages as on the review pages: reviews supplies that rule (see extensions).
         return narrow_for_reviewer(user, filed)
     if is_applicant(user) and user.jurisdiction_id:
         return Application.objects.filter(jurisdiction_id=user.jurisdiction_id)
@@ -42,13 +41,9 @@ def applications_of_my_jurisdiction(user) -> QuerySet[Application]:
     return Application.objects.filter(jurisdiction_id=user.jurisdiction_id)
 
 
-def get_application_for(user, pk: int) -> Application:
-    # 404, not 403: an applicant must not learn another jurisdiction's ids exist.
-    return get_object_or_404(applications_visible_to(user), pk=pk)
-
-
 def get_own_application_for(user, pk: int) -> Application:
     """For applicant pages (sections, letters, submit, withdraw)."""
+    # 404, not 403: an applicant must not learn another jurisdiction's ids exist.
     return get_object_or_404(applications_of_my_jurisdiction(user), pk=pk)
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import CycleForm
 from .models import (
     Application,
     CertificationText,
@@ -12,7 +13,13 @@ from .models import (
     JurisdictionInvitation,
     NationalCrimeRate,
 )
-from .services import cycle_save, national_rate_save
+from .services import (
+    certification_text_create,
+    cycle_save,
+    national_rate_save,
+    question_set_create,
+)
+from .services.cycles import TEXTS_IN_USE, cycle_texts_change_refused
 
 
 @admin.register(NationalCrimeRate)
@@ -26,33 +33,18 @@ class NationalCrimeRateAdmin(SimpleHistoryAdmin):
 class CycleAdminForm(forms.ModelForm):
     class Meta:
         model = Cycle
-        fields = [
-            "name",
-            "year",
-            "opens_at",
-            "closes_at",
-            "population_min",
-            "population_max",
-            "national_rate",
-            "certification_text",
-            "question_set",
-            "max_sites",
-        ]
+        fields = CycleForm.Meta.fields  # one field list for the portal's form and the admin
 
     def clean(self):
         data = super().clean()
         cycle = self.instance
-        # Same rule as cycle_save, checked here so the admin shows it beside the form.
-        if cycle.pk and cycle.applications.exists():
-            before = Cycle.objects.get(pk=cycle.pk)
-            if (
-                data.get("certification_text") != before.certification_text
-                or data.get("question_set") != before.question_set
-            ):
-                raise forms.ValidationError(
-                    "Statements of Interest already use this cycle's certification and "
-                    "questions; they can no longer be changed."
-                )
+        # cycle_save's rule, checked here too so the admin shows it beside the form.
+        if cycle.pk and cycle_texts_change_refused(
+            before=Cycle.objects.get(pk=cycle.pk),
+            certification_text_id=getattr(data.get("certification_text"), "pk", None),
+            question_set_id=getattr(data.get("question_set"), "pk", None),
+        ):
+            raise forms.ValidationError(TEXTS_IN_USE)
         return data
 
 
@@ -79,19 +71,42 @@ class VersionedTextAdmin(SimpleHistoryAdmin):
         return obj is None or not obj.in_use
 
     def save_model(self, request, obj, form, change):
-        obj.sha256 = obj.compute_sha256()
-        obj._history_user = request.user
-        obj.save()
+        if change:
+            # Only a version no cycle uses yet is editable (see get_readonly_fields).
+            obj.sha256 = obj.compute_sha256()
+            obj._history_user = request.user
+            obj.save()
+            return
+        created = self.create(obj, actor=request.user)
+        # The admin goes on with `obj` (change message, redirect): make it the saved row.
+        obj.pk, obj.sha256, obj.created_at = created.pk, created.sha256, created.created_at
+        obj._state.adding = False
+
+    def create(self, obj, *, actor):
+        raise NotImplementedError
 
 
 @admin.register(CertificationText)
 class CertificationTextAdmin(VersionedTextAdmin):
     list_display = ["version", "effective_date", "sha256"]
 
+    def create(self, obj, *, actor):
+        return certification_text_create(
+            version=obj.version, text=obj.text, effective_date=obj.effective_date, actor=actor
+        )
+
 
 @admin.register(IceQuestionSet)
 class IceQuestionSetAdmin(VersionedTextAdmin):
     list_display = ["version", "effective_date", "sha256"]
+
+    def create(self, obj, *, actor):
+        return question_set_create(
+            version=obj.version,
+            questions=[obj.question_1, obj.question_2, obj.question_3],
+            effective_date=obj.effective_date,
+            actor=actor,
+        )
 
 
 @admin.register(Application)

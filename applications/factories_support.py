@@ -23,6 +23,7 @@ from .models import (
     IceQuestionSet,
     Letter,
 )
+from .sections import SECTIONS
 from .snapshot import build_snapshot, snapshot_digest
 from .texts import (
     CERTIFICATION_V1,
@@ -100,7 +101,7 @@ def fill_sections(application: Application, freeze: bool = False) -> None:
     application.tta_focus_areas = [FocusArea.CRIME_ANALYSIS, FocusArea.GUN_VIOLENCE]
     application.section_saves = {
         key: {"version": 1, "at": now().isoformat(), "by": "factory"}
-        for key in ("profile", "contacts", "crime", "narrative", "certification", "ice")
+        for key in (section.key for section in SECTIONS if section.has_form)
     }
     application.save()
     for role in Contact.Role.values:

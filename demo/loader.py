@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from applications.demo import load_demo_applications
+from engagements.demo import load_demo_engagements
 from reviews.demo import load_demo_reviews
 from sites.demo import load_demo_sites
 
@@ -24,12 +25,13 @@ from .users import load_demo_users
 DemoStep = Callable[[], list[str]]
 
 # Order matters: each step uses what the earlier ones made (users -> cycles and SOIs ->
-# reviews and decisions, whose selections create sites -> the other sites and engagements).
+# reviews and decisions, whose selections create sites -> the other sites -> their engagements).
 DEMO_STEPS: list[DemoStep] = [
     load_demo_users,
     load_demo_applications,
     load_demo_reviews,
     load_demo_sites,
+    load_demo_engagements,
 ]
 
 

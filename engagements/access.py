@@ -60,7 +60,10 @@ def get_site_for_logging(user, site_pk: int) -> Site:
 
 
 def can_log_for(user, site: Site) -> bool:
-    return sites_loggable_by(user).filter(pk=site.pk).exists()
+    """The rule of `sites_loggable_by`, decided on a loaded site without a query."""
+    if user.has_perm("engagements.log_engagement_any_site"):
+        return True
+    return user.has_perm("engagements.log_engagement") and site.liaison_id == user.pk
 
 
 def can_import(user) -> bool:

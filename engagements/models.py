@@ -38,9 +38,12 @@ class Engagement(models.Model):
         DELIVERED = "delivered", _("Delivered")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Which moves are legal. Services enforce it; the detail view offers only these.
     TRANSITIONS = {
         Status.PLANNED: {Status.DELIVERED, Status.CANCELLED},
     }
+    # A cancelled engagement is a closed record: its fields are no longer edited.
+    EDITABLE_STATUSES = {Status.PLANNED, Status.DELIVERED}
 
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, related_name="engagements")
     tracking_number = models.CharField(
@@ -119,6 +122,9 @@ class Engagement(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
 
     @property
     def focus_area_labels(self) -> list[str]:

@@ -112,7 +112,7 @@ def engagement_update(*, engagement, actor, follow_ups=(), removed_follow_ups=()
     """Change an engagement's details and its follow-up actions."""
     # Lock: a concurrent cancel must not be overwritten by a stale edit form.
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
-    if engagement.status == Engagement.Status.CANCELLED:
+    if not engagement.is_editable():
         raise EngagementError(_("A cancelled engagement cannot be changed."))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:

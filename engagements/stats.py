@@ -1,4 +1,5 @@
-"""Counts of engagements for charts, the workspace and the program view (read-only)."""
+"""Counts of engagements for the site page, the workspace, the program view and the
+engagement reports (read-only selectors)."""
 
 import datetime
 
@@ -6,8 +7,11 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from program.charts import Chart, horizontal_bar_chart, vertical_bar_chart
+from accounts.geography import STATE_CHOICES
+from accounts.models import User
+from charts.svg import Chart, horizontal_bar_chart, vertical_bar_chart
 from program.focus_areas import FocusArea
+from sites.models import Site
 
 from .models import Engagement, FollowUpAction
 
@@ -93,6 +97,30 @@ def site_charts(site, *, today=None, figures=None) -> list[Chart]:
     ]
 
 
+def totals_by_type(engagements) -> list[dict]:
+    """Count, hours and participants of `engagements` per type, in ONE grouped query.
+
+    The caller chooses the rows (e.g. one site's delivered engagements in a period).
+    Rows follow Engagement.Type's order; a type with no engagement is left out.
+    """
+    rows = {
+        row["type"]: row
+        for row in engagements.order_by()
+        .values("type")
+        .annotate(count=Count("pk"), hours=Sum("hours"), participants=Sum("participants"))
+    }
+    return [
+        {
+            "label": label,
+            "count": rows[value]["count"],
+            "hours": rows[value]["hours"] or 0,
+            "participants": rows[value]["participants"] or 0,
+        }
+        for value, label in Engagement.Type.choices
+        if value in rows
+    ]
+
+
 def with_year_figures(sites, *, year: int):
     """Annotate sites with their last delivered engagement and this year's count and hours.
 
@@ -110,9 +138,6 @@ def with_year_figures(sites, *, year: int):
 
 def program_figures(*, year: int) -> dict:
     """The program view's totals and per-state grid: two aggregate queries in all."""
-    from accounts.geography import STATE_CHOICES
-    from sites.models import Site
-
     rows = (
         Site.objects.values("jurisdiction__state")
         .annotate(sites=Count("pk"), active=Count("pk", filter=~Q(phase=Site.Phase.GRADUATED)))
@@ -155,9 +180,6 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
     Each list holds at most `limit` rows; `counts` gives the exact totals (one query),
     so the page says "and N more" and links to the full filtered list.
     """
-    from accounts.models import User
-    from sites.models import Site
-
     today = today or timezone.localdate()
     my_sites = with_year_figures(
         Site.objects.filter(liaison=user).select_related("jurisdiction"), year=today.year

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import site_pages, views
 
 app_name = "engagements"
 
@@ -29,4 +29,12 @@ urlpatterns = [
         views.narrative_edit,
         name="narrative",
     ),
+]
+
+# Pages under /sites/ that engagements composes (engagements/site_pages.py). They keep
+# their paths and names in the "sites" namespace: psp_portal/urls.py mounts them there.
+site_page_urlpatterns = [
+    path("workspace/", site_pages.workspace, name="workspace"),
+    path("program/", site_pages.program_view, name="program"),
+    path("<int:pk>/", site_pages.site_detail, name="detail"),
 ]

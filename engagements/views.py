@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from program.csv_export import csv_download
+from exports.csv import csv_download
 from sites.access import can_see_internal
 
 from .access import (
     can_import,
+    can_log_for,
     engagements_visible_to,
     get_engagement_for,
     get_engagement_for_edit,
@@ -148,7 +149,8 @@ def engagement_create(request, site_pk):
 def engagement_detail(request, pk):
     engagement = get_engagement_for(request.user, pk)
     internal = can_see_internal(request.user)
-    can_edit = internal and _can_edit(request.user, engagement)
+    # The engagement's site is loaded: the logging rule is decided without a query.
+    can_edit = internal and can_log_for(request.user, engagement.site)
     return render(
         request,
         "engagements/engagement_detail.html",
@@ -158,16 +160,19 @@ def engagement_detail(request, pk):
             "internal": internal,
             "follow_ups": list(engagement.follow_ups.all()) if internal else [],
             "attachments": list(engagement.attachments.all()) if internal else [],
-            "can_edit": can_edit,
+            "actions": engagement_actions(engagement) if can_edit else {},
             "attachment_form": AttachmentForm() if can_edit else None,
         },
     )
 
 
-def _can_edit(user, engagement) -> bool:
-    from .access import engagements_editable_by
-
-    return engagements_editable_by(user).filter(pk=engagement.pk).exists()
+def engagement_actions(engagement) -> dict[str, bool]:
+    """Which of edit / deliver / cancel the engagement's status allows (Engagement.TRANSITIONS)."""
+    return {
+        "edit": engagement.is_editable(),
+        "deliver": engagement.can_move_to(Engagement.Status.DELIVERED),
+        "cancel": engagement.can_move_to(Engagement.Status.CANCELLED),
+    }
 
 
 # Liaisons for the sites currently assigned to them; program admins for any site. Others 404.
@@ -176,7 +181,7 @@ def _can_edit(user, engagement) -> bool:
 def engagement_edit(request, pk):
     _require_logger(request.user)
     engagement = get_engagement_for_edit(request.user, pk)
-    if engagement.status == Engagement.Status.CANCELLED:
+    if not engagement.is_editable():
         messages.error(request, "A cancelled engagement cannot be changed.")
         return redirect("engagements:detail", pk=engagement.pk)
     form = EngagementForm(request.POST or None, instance=engagement)

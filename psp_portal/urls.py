@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from engagements.urls import site_page_urlpatterns
+from sites.urls import urlpatterns as site_urlpatterns
+
 from . import health, views
 
 urlpatterns = [
@@ -12,7 +15,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("staff/accounts/", include("accounts.urls")),
     path("applications/", include("applications.urls")),
-    path("sites/", include("sites.urls")),
+    # One "sites" namespace: the sites app's pages, and the site page, workspace and
+    # program view that engagements composes (engagements depends on sites, not the reverse).
+    path("sites/", include((site_urlpatterns + site_page_urlpatterns, "sites"))),
     path("engagements/", include("engagements.urls")),
     path("reports/", include("reports.urls")),
     path("review/", include("reviews.urls")),

@@ -1,12 +1,12 @@
 """The registry of report kinds.
 
-Each app declares the reports about its own data in `<app>/report_kinds.py`
-(imported by `ReportsConfig.ready()`), so the pipeline knows nothing about
-Statements of Interest or sites: it renders `kind.template_name` with
+Each app declares the reports about its own data in `<app>/report_kinds.py`, a
+module or a package (imported by `ReportsConfig.ready()`), so the pipeline knows
+nothing about Statements of Interest or sites: it renders `kind.template_name` with
 `kind.build_context(report)` and asks `kind.can_view(user, report)` who may
 see the result.
 
-    # sites/report_kinds.py
+    # engagements/report_kinds/site_engagement.py
     from reports.kinds import ReportKind, register
 
     register(ReportKind(

@@ -1,8 +1,8 @@
 """Who may see and do what in review and selection. Lists and detail pages start here.
 
-Reviewers hold `applications.review_application`, which lets the intake pages show them
-every submitted SOI; the review pages are narrower: a reviewer sees only the SOIs
-assigned to them, and none they declared a conflict on.
+Reviewers hold `applications.review_application`, yet read only the SOIs assigned to them
+and none they declared a conflict on: `narrow_for_reviewer` says so here, and intake applies
+the same rule on its pages through applications.extensions (registered in ReviewsConfig).
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -92,8 +92,8 @@ def queue_applications_for(user) -> QuerySet[Application]:
 def narrow_for_reviewer(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
     """Keep the SOIs assigned to `user` and not declared conflicted.
 
-    applications.access can call it (imported inside the function: a module-level import
-    would be circular) so the intake pages give reviewers the same scope as these pages.
+    Registered with applications.extensions (ReviewsConfig.ready), so the intake pages give
+    reviewers the same scope as these pages.
     """
     return queryset.filter(Exists(_assigned(user))).exclude(Exists(_conflicted(user)))
 
@@ -101,6 +101,12 @@ def narrow_for_reviewer(user, queryset: QuerySet[Application]) -> QuerySet[Appli
 def get_queue_application_for(user, pk: int) -> Application:
     # 404, not 403: a reviewer must not learn which other SOIs exist.
     return get_object_or_404(queue_applications_for(user), pk=pk)
+
+
+# Passed for a fact the caller has not loaded: the rule reads it from the database. Pages
+# that already loaded the facts (the SOI review page's row) pass them, so each rule below
+# is written once and those pages pay no extra query.
+_LOAD = object()
 
 
 def declaration_of(user, application) -> ConflictDeclaration | None:
@@ -111,31 +117,43 @@ def assignment_of(user, application) -> ReviewAssignment | None:
     return ReviewAssignment.objects.filter(application=application, reviewer=user).first()
 
 
-def needs_declaration(user, application) -> bool:
+def needs_declaration(user, application, *, assignment=_LOAD, declaration=_LOAD) -> bool:
     """An assigned reviewer must declare before opening the SOI."""
-    return (
-        assignment_of(user, application) is not None and declaration_of(user, application) is None
-    )
+    if assignment is _LOAD:
+        assignment = assignment_of(user, application)
+    if assignment is None:
+        return False
+    if declaration is _LOAD:
+        declaration = declaration_of(user, application)
+    return declaration is None
 
 
-def can_score(user, application) -> bool:
+def can_score(user, application, *, assignment=_LOAD, declaration=_LOAD, decision=_LOAD) -> bool:
+    """The assigned reviewer, after declaring no conflict, while the SOI is submitted and
+    no decision is in force. `decision`: the SOI's decision in force, or None."""
     if not is_reviewer(user) or application.status != Application.Status.SUBMITTED:
         return False
-    declaration = declaration_of(user, application)
-    return (
-        assignment_of(user, application) is not None
-        and declaration is not None
-        and not declaration.has_conflict
-        and not Decision.objects.filter(application=application, reversed_at=None).exists()
-    )
+    if assignment is _LOAD:
+        assignment = assignment_of(user, application)
+    if assignment is None:
+        return False
+    if declaration is _LOAD:
+        declaration = declaration_of(user, application)
+    if declaration is None or declaration.has_conflict:
+        return False
+    if decision is _LOAD:
+        decision = Decision.objects.filter(application=application, reversed_at=None).first()
+    return decision is None
 
 
-def can_see_other_scores(user, application) -> bool:
+def can_see_other_scores(user, application, *, assignment=_LOAD) -> bool:
     """Reviewers see colleagues' scores only after submitting their own; officials always."""
-    assignment = assignment_of(user, application)
+    if assignment is _LOAD:
+        assignment = assignment_of(user, application)
     if assignment is None:
         return can_see_all(user)
-    return Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
+    review = getattr(assignment, "review", None)  # None when no review is started
+    return review is not None and review.status == Review.Status.SUBMITTED
 
 
 def get_review_for_reopen(user, pk: int) -> Review:

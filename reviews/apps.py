@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Review and selection"
+
+    def ready(self):
+        # Intake imports nothing from reviews; reviews fills the two intake rules that need
+        # review data (see applications.extensions).
+        from applications import extensions
+
+        from .access import narrow_for_reviewer
+        from .selectors import applicant_stage, with_applicant_stage
+
+        extensions.register_reviewer_scope(narrow_for_reviewer)
+        extensions.register_applicant_status(
+            extensions.ApplicantStatusSource(load=with_applicant_stage, stage=applicant_stage)
+        )

@@ -1,4 +1,5 @@
-"""Named read queries: the queue and slate rows, and the status applicants see."""
+"""Named read queries: the queue and slate rows, and what review adds to the status
+applicants see."""
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -7,8 +8,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce, Round
 
+from applications.extensions import ApplicantStatus
 from applications.models import Application
 
+from .access import queue_applications_for
 from .models import MAX_TOTAL, Decision, Review, ReviewAssignment
 from .screening import RESULT_ORDER, Screening, screen, screening_prefetch
 
@@ -26,8 +29,8 @@ STATUS_LABELS = {
 }
 
 
-def with_applicant_status(queryset):
-    """Load what `applicant_facing_status` needs for a whole list in two extra queries."""
+def with_applicant_stage(queryset):
+    """Load what `applicant_stage` reads for a whole list in two extra queries."""
     released = (
         Decision.objects.filter(reversed_at=None).exclude(released_at=None).select_related("letter")
     )
@@ -48,19 +51,16 @@ def released_decision_for(application) -> Decision | None:
     )
 
 
-def applicant_facing_status(application) -> str:
-    """What applicants are told: never scores, reviewers or unreleased decisions."""
-    if application.status == Application.Status.DRAFT:
-        return "Draft"
-    if application.status == Application.Status.WITHDRAWN:
-        return "Withdrawn"
+def applicant_stage(application) -> ApplicantStatus | None:
+    """What review adds to a submitted SOI's applicant-facing status (intake asks through
+    applications.extensions): the released decision, else "Under review" once assigned."""
     decision = released_decision_for(application)
     if decision is not None:
-        return decision.get_outcome_display()
-    assigned = getattr(application, "has_review_assignment", None)  # from with_applicant_status
+        return ApplicantStatus(str(decision.get_outcome_display()), letter_id=decision.letter_id)
+    assigned = getattr(application, "has_review_assignment", None)  # from with_applicant_stage
     if assigned is None:
         assigned = ReviewAssignment.objects.filter(application=application).exists()
-    return "Under review" if assigned else "Submitted"
+    return ApplicantStatus("Under review") if assigned else None
 
 
 @dataclass
@@ -148,7 +148,7 @@ def with_review_detail(queryset):
 
 def detail_row(application, user) -> QueueRow:
     """The row of an SOI loaded with `with_review_detail`."""
-    application.decisions_in_force = [d for d in application.all_decisions if d.reversed_at is None]
+    application.decisions_in_force = [d for d in application.all_decisions if d.is_in_force]
     return build_rows([application], user)[0]
 
 
@@ -233,8 +233,6 @@ def queue_page(queryset, user, sort: str, page_number, per_page: int) -> tuple[P
 def slate_queryset(cycle, user):
     """The cycle's submitted SOIs in the user's scope, ranked in SQL: average submitted
     score (rounded to 0.1 as shown) high to low, unscored last, then reference number."""
-    from .access import queue_applications_for
-
     submitted = Q(review_assignments__review__status=Review.Status.SUBMITTED)
     return (
         queue_applications_for(user)
@@ -250,8 +248,6 @@ def slate_queryset(cycle, user):
 
 def slate_counts(cycle, user) -> dict:
     """Totals for the slate header and warnings, in one aggregate query (no rows loaded)."""
-    from .access import queue_applications_for
-
     in_force = Q(decisions__reversed_at=None)
     return (
         queue_applications_for(user)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from applications.models import Application, Cycle
+from applications.services import cycle_save
 
 from .models import (
     CRITERION_KEYS,
@@ -395,8 +396,6 @@ def decisions_release(*, cycle: Cycle, actor) -> list[Decision]:
 @transaction.atomic
 def cycle_set_max_sites(*, cycle: Cycle, max_sites: int | None, actor) -> Cycle:
     """Set how many sites the cycle takes (the slate warns above it)."""
-    from applications.services import cycle_save
-
     _require(actor, "applications.decide_application", "Only a selecting official can set this.")
     if max_sites is not None and max_sites < 0:
         raise ReviewError("Enter zero or more sites.")

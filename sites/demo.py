@@ -1,21 +1,17 @@
-"""Demonstration sites and engagements (a demo step; see demo/loader.py).
+"""Demonstration sites (a demo step; see demo/loader.py).
 
 The 2017-2019 cohorts are the real PSP sites named in DOMAIN.md, entered as an
 admin would enter earlier cohorts; their start dates and phase dates are
-approximate. Two fictional 2024 sites, marked "(demo)", give the demo liaison a
-live workspace: engagements delivered and planned around today, an overdue
-follow-up and a site with no delivery in 60 days.
+approximate. Two fictional 2024 sites, marked "(demo)" (DEMO_SITES), are assigned
+to the demo liaison; engagements/demo.py then logs their engagements, so the
+liaison's workspace is live.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from accounts.models import Jurisdiction
-from engagements.models import Engagement
-from engagements.services import engagement_log
 
 from .models import Site
 from .services import (
@@ -104,7 +100,6 @@ def _site(name, kind, state, district, year, level, actor, start) -> tuple[Site,
 def load_demo_sites() -> list[str]:
     admin = _user("admin@demo.psp.gov")
     liaison = _user("liaison@demo.psp.gov")
-    today = timezone.localdate()
     created = 0
     for year, rows in COHORTS.items():
         start = datetime.date(year, 7, 1) if year == 2017 else datetime.date(year, 10, 1)
@@ -118,7 +113,7 @@ def load_demo_sites() -> list[str]:
                     site=site, phase=phase, started_on=_months_later(start, months), actor=admin
                 )
 
-    for index, (name, kind, state, district) in enumerate(DEMO_SITES):
+    for name, kind, state, district in DEMO_SITES:
         site, new = _site(name, kind, state, district, 2024, "", admin, datetime.date(2024, 10, 1))
         if not new:
             continue
@@ -139,29 +134,4 @@ def load_demo_sites() -> list[str]:
                          organisation="U.S. Attorney's Office", actor=admin)  # fmt: skip
         goal_save(site=site, title="Reduce non-fatal shootings by 10% in two years",
                   target_date=datetime.date(2026, 12, 31), status="in_progress", actor=admin)  # fmt: skip
-        _demo_engagements(site, liaison or admin, today, quiet=index == 1)
     return [f"Demo sites: {created} created ({Site.objects.count()} in all)."]
-
-
-def _demo_engagements(site, actor, today, *, quiet: bool) -> None:
-    def day(offset):
-        return today + datetime.timedelta(days=offset)
-
-    common = {"provider": "BJA TTA provider", "delivery": Engagement.Delivery.ON_SITE}
-    past = day(-90 if quiet else -20)
-    engagement_log(
-        site=site, actor=actor, status=Engagement.Status.DELIVERED,
-        title="Crime-analysis assessment", type=Engagement.Type.ASSESSMENT,
-        focus_areas=["crime_analysis"], start_date=past, end_date=past, hours=Decimal("16"),
-        participants=14, agencies_represented=3, target_audience="Analysts and command staff",
-        **common,
-    )  # fmt: skip
-    planned = engagement_log(
-        site=site, actor=actor, title="NIBIN and crime-gun intelligence training",
-        type=Engagement.Type.TRAINING, focus_areas=["gun_violence", "technology"],
-        start_date=day(25 if quiet else 10), end_date=day(25 if quiet else 10),
-        follow_ups=[(None, {"description": "Send the draft agenda to the chief",
-                            "owner": "Site liaison", "due_date": day(-3), "done": False})],
-        **common,
-    )  # fmt: skip
-    return planned

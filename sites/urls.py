@@ -4,12 +4,13 @@ from . import views
 
 app_name = "sites"
 
+# The site page (sites:detail), the liaison's workspace (sites:workspace) and the program
+# view (sites:program) show engagement figures, so the engagements app composes them
+# (engagements/site_pages.py); psp_portal/urls.py adds them to this namespace.
+
 urlpatterns = [
     path("", views.site_list, name="list"),
     path("new/", views.site_create_view, name="create"),
-    path("workspace/", views.workspace, name="workspace"),
-    path("program/", views.program_view, name="program"),
-    path("<int:pk>/", views.site_detail, name="detail"),
     path("<int:pk>/edit/", views.site_edit, name="edit"),
     path("<int:pk>/phase/", views.site_phase, name="phase"),
     path("<int:pk>/liaison/", views.site_liaison, name="liaison"),

@@ -9,27 +9,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from engagements.models import Engagement, NarrativeUpdate
-from engagements.stats import (
-    program_figures,
-    site_charts,
-    site_figures,
-    with_year_figures,
-    workspace_for,
-)
-from program.csv_export import csv_download
+from exports.csv import csv_download
 
 from .access import (
     can_edit_plan,
     can_manage_sites,
-    can_see_internal,
-    can_use_program_view,
     get_site_for,
     sites_visible_to,
 )
 from .filters import SiteFilter
 from .forms import GoalFormSet, LiaisonAssignForm, PhaseChangeForm, SiteForm, TeamFormSet
-from .models import Site, SiteFocusArea
+from .models import SiteFocusArea
 from .services import (
     SiteError,
     goal_remove,
@@ -96,70 +86,6 @@ def _csv_rows(sites):
             site.liaison.get_full_name() if site.liaison else "",
             ";".join(area.focus_area for area in site.focus_area_rows.all()),
         ]  # fmt: skip
-
-
-SITE_PAGE_ENGAGEMENTS = 25  # the latest; the rest are one click away in the filtered list
-
-
-# Anyone whose scope includes the site (404 otherwise); INTERNAL fields for staff only.
-@login_required
-def site_detail(request, pk):
-    site = get_site_for(request.user, pk)
-    internal = can_see_internal(request.user)
-    # The site is in the reader's scope (checked above), so only the status rule of
-    # engagements.access applies: applicants see delivered engagements only.
-    visible = Engagement.objects.filter(site=site)
-    if not internal:
-        visible = visible.filter(status=Engagement.Status.DELIVERED)
-    engagements = list(visible.order_by("-start_date", "-pk")[:SITE_PAGE_ENGAGEMENTS])
-    # Chart data and the total in one aggregate query, however many engagements the site has.
-    figures = site_figures(site, engagements=visible)
-    phases = list(site.phases.all())
-    timeline = sorted(
-        [(p.started_on, "phase", p) for p in phases]
-        + [(e.start_date, "engagement", e) for e in engagements],
-        key=lambda item: (item[0], item[1] != "phase"),
-        reverse=True,
-    )
-    context = {
-        "site": site,
-        "internal": internal,
-        "focus_areas": [row.get_focus_area_display() for row in site.focus_area_rows.all()],
-        "team": list(site.team.all()),
-        "goals": list(site.goals.all()),
-        "timeline": timeline,
-        "engagements": engagements,
-        "engagement_total": figures["total"],
-        "engagements_more": max(figures["total"] - len(engagements), 0),
-        "charts": site_charts(site, figures=figures),
-        "can_manage": can_manage_sites(request.user),
-        "can_edit_plan": can_edit_plan(request.user, site),
-        "can_log": _can_log_for(request.user, site),
-    }
-    if internal:
-        context["assignments"] = list(site.liaison_assignments.select_related("liaison"))
-        context["narratives"] = list(
-            NarrativeUpdate.objects.filter(site=site).select_related("author")
-        )
-        context["narrative_periods"] = _recent_halves()
-    return render(request, "sites/site_detail.html", context)
-
-
-def _can_log_for(user, site) -> bool:
-    # engagements.access.sites_loggable_by, decided on the loaded site without a query.
-    if user.has_perm("engagements.log_engagement_any_site"):
-        return True
-    return user.has_perm("engagements.log_engagement") and site.liaison_id == user.pk
-
-
-def _recent_halves(count: int = 4) -> list[tuple[int, int]]:
-    today = timezone.localdate()
-    year, half = today.year, 1 if today.month <= 6 else 2
-    periods = []
-    for _ in range(count):
-        periods.append((year, half))
-        year, half = (year, 1) if half == 2 else (year - 1, 2)
-    return periods
 
 
 # Program admins only (sites.manage_sites).
@@ -332,44 +258,4 @@ def site_goals(request, pk):
         request,
         "sites/site_formset.html",
         {"formset": formset, "site": site, "heading": "Strategic-plan goals"},
-    )
-
-
-# Liaisons (engagements.log_engagement): their own sites and work.
-@login_required
-def workspace(request):
-    if not request.user.has_perm("engagements.log_engagement"):
-        raise PermissionDenied
-    return render(request, "sites/workspace.html", workspace_for(request.user))
-
-
-PROGRAM_PAGE_SIZE = 50
-
-
-# DOJ staff who may read every site (accounts.open_staff_area + sites.view_any_site).
-@login_required
-def program_view(request):
-    if not can_use_program_view(request.user):
-        raise PermissionDenied
-    year = timezone.localdate().year
-    # One page of sites with their figures (subqueries run for the page's rows only);
-    # totals and the per-state grid come from aggregate queries, not from every row.
-    sites = with_year_figures(
-        Site.objects.select_related("jurisdiction", "liaison"), year=year
-    ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year", "pk")
-    page = Paginator(sites, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    figures = program_figures(year=year)
-    return render(
-        request,
-        "sites/program_view.html",
-        {
-            "page": page,
-            "sites": page.object_list,
-            "query": "",
-            "grid": figures["grid"],
-            "empty_states": figures["empty_states"],
-            "year": year,
-            "totals": figures["totals"],
-        },
     )

@@ -14,6 +14,69 @@ def make_staff(*role_names, **kwargs):
     return user
 
 
+# Tables that migrations leave empty. Rows in any of them at session start mean a
+# reused test database was left dirty (an interrupted run never restored it).
+TABLES_EMPTY_AFTER_MIGRATE = (
+    "accounts_user",
+    "applications_application",
+    "sites_site",
+    "engagements_engagement",
+    "reports_report",
+)
+
+
+def rows_left(cursor) -> bool:
+    """Whether any table that migrations leave empty holds a row."""
+    cursor.execute(
+        " UNION ALL ".join(
+            f"SELECT 1 FROM (SELECT 1 FROM {table} LIMIT 1) AS t{i}"
+            for i, table in enumerate(TABLES_EMPTY_AFTER_MIGRATE)
+        )
+    )
+    return cursor.fetchone() is not None
+
+
+def reused_database_is_dirty() -> bool:
+    """Whether the test database that --reuse-db would keep holds rows a test left.
+
+    Checked over a connection of its own, before pytest-django sets the database up:
+    Django's serialized_rollback would otherwise snapshot the leftovers as if
+    migrations had made them and put them back after every transactional test.
+    """
+    from django.db import connection
+
+    test_name = connection.creation._get_test_db_name()
+    try:
+        if connection.vendor == "postgresql":
+            import psycopg2
+
+            params = connection.get_connection_params()
+            params.pop("database", None)
+            params["dbname"] = test_name
+            with psycopg2.connect(**params) as raw, raw.cursor() as cursor:
+                return rows_left(cursor)
+        if connection.vendor == "sqlite" and not connection.is_in_memory_db(test_name):
+            import sqlite3
+
+            with sqlite3.connect(f"file:{test_name}?mode=ro", uri=True) as raw:
+                return rows_left(raw.cursor())
+    except Exception:  # noqa: BLE001 - no database or no table yet: creation will make it
+        return False
+    return False
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request):
+    """Create the test database afresh when asked (--create-db) or when the reused one is
+    dirty, so a run always starts from exactly what migrations make."""
+    if request.config.getvalue("create_db"):
+        return True
+    if request.config.getvalue("reuse_db") and reused_database_is_dirty():
+        print("\nThe reused test database holds rows from an earlier run: creating it afresh.")
+        return True
+    return False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _restore_migrated_data_at_end(django_db_setup, django_db_blocker):
     """Leave the test database as migrations made it, for the next --reuse-db run.

@@ -1,7 +1,7 @@
 import csv
 import io
 
-from program.csv_export import csv_cell, csv_download
+from exports.csv import csv_cell, csv_download
 
 
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised():

@@ -224,7 +224,42 @@ def test_dockerfile_base_image_and_system_libraries():
         "fonts-dejavu-core",
     ):
         assert package in apt
-    assert any("pip install -r /app/requirements.lock" in rest for k, rest in rows if k == "RUN")
+    installs = [rest for k, rest in rows if k == "RUN" and "pip install" in rest]
+    assert installs == ["pip install --require-hashes -r /app/requirements.lock"]
+
+
+# Tools that only development and CI need; the image must not carry them.
+DEV_ONLY_PACKAGES = {"pytest", "pytest-django", "playwright", "ruff", "factory-boy", "faker"}
+
+
+def locked_packages(lock_file: str) -> dict[str, str]:
+    """{package name: the whole requirement block} of a pip-compile lock file."""
+    blocks, current = {}, None
+    for line in (BASE_DIR / lock_file).read_text().splitlines():
+        if line and not line.startswith((" ", "#", "-")):
+            current = line.split("==")[0].strip().lower().replace("_", "-")
+            blocks[current] = line
+        elif current and line.strip().startswith("--hash"):
+            blocks[current] += "\n" + line
+    return blocks
+
+
+def test_runtime_lock_holds_no_test_tools_and_every_pin_has_a_hash():
+    runtime = locked_packages("requirements.lock")
+    assert {"django", "celery", "weasyprint", "gunicorn"} <= runtime.keys()
+    assert not DEV_ONLY_PACKAGES & runtime.keys(), DEV_ONLY_PACKAGES & runtime.keys()
+    for name, block in runtime.items():
+        assert "==" in block and "--hash=sha256:" in block, f"{name} is not pinned with a hash"
+
+
+def test_dev_lock_adds_the_test_tools_at_the_runtime_versions():
+    runtime = locked_packages("requirements.lock")
+    dev = locked_packages("requirements-dev.lock")
+    assert DEV_ONLY_PACKAGES <= dev.keys()
+    for name, block in runtime.items():
+        # Constrained by the runtime lock: tests run exactly what production runs.
+        assert dev[name].splitlines()[0] == block.splitlines()[0], name
+        assert "--hash=sha256:" in dev[name]
 
 
 def dockerignored(path: str) -> bool:

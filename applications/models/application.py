@@ -22,23 +22,18 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     # Which moves are legal. Services enforce it; templates use it to show buttons.
-    # Later issues add screening and decisions: extend Status and this mapping.
+    # Screening, reviews and decisions are review's own records (reviews.models), not
+    # states of the SOI; what applicants are told about them is
+    # applications.extensions.applicant_status.
     TRANSITIONS: dict[str, set[str]] = {
         Status.DRAFT: {Status.SUBMITTED},
         Status.SUBMITTED: {Status.WITHDRAWN},
-    }
-    # What applicants see; staff-only states read as "Submitted" until a decision is told.
-    APPLICANT_STATUS_LABELS: dict[str, str] = {
-        Status.DRAFT: _("Draft"),
-        Status.SUBMITTED: _("Submitted"),
-        Status.WITHDRAWN: _("Withdrawn"),
     }
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="applications")
     jurisdiction = models.ForeignKey(
         "accounts.Jurisdiction", on_delete=models.PROTECT, related_name="applications"
     )
-    # Wide enough for the states later issues add.
     status = models.CharField(_("status"), max_length=32, choices=Status, default=Status.DRAFT)
     # Bumped on every section save; forms carry the value they were loaded with.
     version = models.PositiveIntegerField(default=1)
@@ -136,10 +131,6 @@ class Application(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
-
-    @property
-    def applicant_status_label(self) -> str:
-        return self.APPLICANT_STATUS_LABELS.get(self.status, _("Submitted"))
 
     @property
     def is_draft(self) -> bool:

@@ -7,23 +7,33 @@ from accounts.models import User
 from ..models import CertificationText, Cycle, IceQuestionSet, NationalCrimeRate
 from .drafts import ApplicationError
 
+TEXTS_IN_USE = (
+    "Statements of Interest already use this cycle's certification and questions; "
+    "they can no longer be changed."
+)
+
+
+def cycle_texts_change_refused(*, before: Cycle, certification_text_id, question_set_id) -> bool:
+    """Applicants certified and answered the texts the cycle showed them; swapping them
+    afterwards would make drafts and the record disagree."""
+    texts_changed = (
+        before.certification_text_id != certification_text_id
+        or before.question_set_id != question_set_id
+    )
+    return texts_changed and before.applications.exists()
+
 
 @transaction.atomic
 def cycle_save(*, cycle: Cycle, actor: User) -> Cycle:
     """Create or update a cycle (fields already validated by CycleForm)."""
     if cycle.pk:
         before = Cycle.objects.select_for_update().get(pk=cycle.pk)
-        texts_changed = (
-            before.certification_text_id != cycle.certification_text_id
-            or before.question_set_id != cycle.question_set_id
-        )
-        # Applicants certified and answered the texts the cycle showed them; swapping
-        # them afterwards would make drafts and the record disagree.
-        if texts_changed and before.applications.exists():
-            raise ApplicationError(
-                "Statements of Interest already use this cycle's certification and questions; "
-                "they can no longer be changed."
-            )
+        if cycle_texts_change_refused(
+            before=before,
+            certification_text_id=cycle.certification_text_id,
+            question_set_id=cycle.question_set_id,
+        ):
+            raise ApplicationError(TEXTS_IN_USE)
     cycle._history_user = actor
     cycle.save()
     return cycle

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Jurisdiction, User
 
-from ..crime import OFFENSE_FIELDS, violent_crime_rate
-from ..models import Application, Certification, Contact, CrimeFigures, Cycle, IceAnswer, Letter
+from ..models import Application, Cycle, Letter
+from ..sections import SECTIONS_BY_KEY
+from ..sections.base import save_row
 from ..uploads import file_sha256
 
 
@@ -118,63 +119,20 @@ def _record_save(locked: Application, section: str, actor: User, fields: list[st
     locked.save(update_fields=[*fields, "version", "section_saves", "updated_at"])
 
 
-def _save_row(row, actor):
-    row._history_user = actor
-    row.save()
-
-
 @transaction.atomic
 def application_section_save(
     *, application: Application, section: str, data: dict, loaded_version: int | None, actor: User
 ) -> Application:
     """Store one section's cleaned data; refuse if someone saved that section since it loaded.
 
-    `data` is the cleaned data of the section's form (see views.sections for the shapes).
+    `data` is what the section's `cleaned` gives (see its module in applications.sections);
+    the section's own saver writes it, and refuses keys that are not its own.
     """
-    locked = _lock_draft(application, section, loaded_version)
-    fields: list[str] = []
-    if section in ("profile", "narrative"):
-        for name, value in data.items():
-            setattr(locked, name, value)
-            fields.append(name)
-    elif section == "contacts":
-        for role, values in data.items():
-            contact = Contact.objects.filter(application=locked, role=role).first() or Contact(
-                application=locked, role=role
-            )
-            if contact.pk is None or any(getattr(contact, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(contact, key, value)
-                _save_row(contact, actor)
-    elif section == "crime":
-        for year, values in data.items():
-            row = CrimeFigures.objects.filter(
-                application=locked, year=year
-            ).first() or CrimeFigures(application=locked, year=year)
-            for key, value in values.items():
-                setattr(row, key, value)
-            # The server computes the rate; the browser preview is only a convenience.
-            row.rate = violent_crime_rate(
-                sum(values[k] for k in OFFENSE_FIELDS), values["population"]
-            )
-            _save_row(row, actor)
-        CrimeFigures.objects.filter(application=locked).exclude(year__in=list(data)).delete()
-    elif section == "certification":
-        cert = Certification.objects.filter(application=locked).first() or Certification(
-            application=locked
-        )
-        for key, value in data.items():
-            setattr(cert, key, value)
-        _save_row(cert, actor)
-    elif section == "ice":
-        question_set = locked.cycle.question_set
-        for number, (answer, explanation) in data.items():
-            row = IceAnswer.objects.filter(application=locked, question_number=number).first()
-            row = row or IceAnswer(application=locked, question_number=number)
-            row.answer, row.explanation, row.question_set = answer, explanation, question_set
-            _save_row(row, actor)
-    else:
+    entry = SECTIONS_BY_KEY.get(section)
+    if entry is None or entry.save is None:
         raise ValueError(f"Unknown section {section!r}")
+    locked = _lock_draft(application, section, loaded_version)
+    fields = entry.save(locked, data, actor)
     _record_save(locked, section, actor, fields)
     return locked
 
@@ -192,7 +150,7 @@ def letter_add(*, application: Application, kind: str, upload, actor: User) -> L
         uploaded_by=actor,
     )
     letter.file.save("letter.pdf", upload, save=False)
-    _save_row(letter, actor)
+    save_row(letter, actor)
     _record_save(locked, "letters", actor, [])
     return letter
 

@@ -9,7 +9,7 @@ from accounts.access import has_verified_email
 from accounts.models import User
 
 from ..models import Application, Certification, ReferenceSequence
-from ..sections import application_progress, with_sections
+from ..sections import incomplete_sections, with_sections
 from ..snapshot import build_snapshot, snapshot_digest
 from .drafts import _closed_message
 
@@ -54,7 +54,7 @@ def application_submit(
     if actor.jurisdiction_id != application.jurisdiction_id:
         raise TransitionNotAllowed("Only an applicant of this jurisdiction can submit.")
     full = with_sections(Application.objects.filter(pk=application.pk)).get()
-    missing = [s.title for s in application_progress(full) if s.state != "complete"]
+    missing = [section.title for section in incomplete_sections(full)]
     if missing:
         raise TransitionNotAllowed("Complete these sections first: " + ", ".join(missing) + ".")
     if not attested:

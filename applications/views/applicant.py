@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from reviews.selectors import with_applicant_status
-
 from ..access import (
     applications_of_my_jurisdiction,
     applications_visible_to,
@@ -21,6 +19,7 @@ from ..access import (
     get_own_application_for,
     is_applicant,
 )
+from ..extensions import with_applicant_status
 from ..forms import (
     InvitationForm,
     JurisdictionStartForm,

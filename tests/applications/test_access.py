@@ -96,10 +96,19 @@ def test_reviewer_reads_submitted_detail_with_history(client, reviewer, applican
 
 
 @pytest.mark.parametrize("role", ["selecting_official", "program_admin"])
-def test_other_read_roles_see_submitted(client, request, role, submitted):
+def test_other_read_roles_see_submitted(client, request, role, submitted, draft):
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("applications:detail", args=[submitted.pk])).status_code == 200
-    assert client.get(reverse("applications:list")).status_code == 200
+    response = client.get(reverse("applications:detail", args=[submitted.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>Statement of Interest {submitted.reference_number}</h1>" in html
+    assert "<h2>History</h2>" in html  # staff read the audit trail
+    assert "Continue filling in" not in html and ">Withdraw<" not in html
+    listed = client.get(reverse("applications:list"))
+    assert listed.status_code == 200
+    assert "<h1>Submitted Statements of Interest</h1>" in listed.content.decode()
+    assert submitted.reference_number in listed.content.decode()
+    assert draft not in listed.context["applications"]
 
 
 def test_liaison_has_no_access_to_sois(client, liaison, submitted):
@@ -125,7 +134,12 @@ def test_applicant_does_not_see_history(client, applicant, submitted):
     client.force_login(applicant)
     response = client.get(reverse("applications:detail", args=[submitted.pk]))
     assert response.status_code == 200
-    assert b"<h2>History</h2>" not in response.content
+    html = response.content.decode()
+    assert f"<h1>Statement of Interest {submitted.reference_number}</h1>" in html
+    assert "<h2>History</h2>" not in html
+    # Their own submitted SOI: the applicant-facing status and the withdraw button.
+    assert '<span class="usa-tag">Submitted</span>' in html
+    assert ">Withdraw<" in html
 
 
 def test_staff_cannot_open_applicant_dashboard(client, reviewer):

@@ -12,10 +12,19 @@ pytestmark = pytest.mark.django_db
 ADMIN_URLS = ["applications:cycle_list", "applications:cycle_create", "applications:rate_create"]
 
 
+ADMIN_HEADINGS = {
+    "applications:cycle_list": "<h1>Application cycles</h1>",
+    "applications:cycle_create": "<h1>New cycle</h1>",
+    "applications:rate_create": "<h1>New national rate</h1>",
+}
+
+
 @pytest.mark.parametrize("name", ADMIN_URLS)
 def test_program_admin_opens_cycle_pages(client, program_admin, name):
     client.force_login(program_admin)
-    assert client.get(reverse(name)).status_code == 200
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert ADMIN_HEADINGS[name] in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ADMIN_URLS)
@@ -160,9 +169,13 @@ def test_rate_edit_allowed_only_for_program_admin(client, program_admin, reviewe
     client.force_login(reviewer)
     assert client.get(reverse("applications:rate_edit", args=[rate.pk])).status_code == 403
     client.force_login(program_admin)
-    assert client.get(reverse("applications:rate_edit", args=[rate.pk])).status_code == 200
-    ApplicationFactory()  # cycles list still renders with data
-    assert client.get(reverse("applications:cycle_list")).status_code == 200
+    response = client.get(reverse("applications:rate_edit", args=[rate.pk]))
+    assert response.status_code == 200
+    assert f"<h1>Edit national rate {rate.year}</h1>" in response.content.decode()
+    application = ApplicationFactory()  # cycles list still renders with data
+    response = client.get(reverse("applications:cycle_list"))
+    assert response.status_code == 200
+    assert application.cycle.name in response.content.decode()
 
 
 def test_cycle_list_fixed_queries(client, program_admin, django_assert_max_num_queries):
@@ -219,3 +232,30 @@ def test_crime_years_are_the_three_full_years_before_the_cycle_opens():
     # The 2019 cycle opened on 25 February 2019 and asked for 2016-2018.
     cycle = Cycle(year=2019, opens_at=datetime.datetime(2019, 2, 25, 9, 0, tzinfo=eastern))
     assert cycle.crime_years == [2016, 2017, 2018]
+
+
+@pytest.mark.parametrize("model", ["certificationtext", "icequestionset"])
+def test_django_admin_creates_a_text_version_hashed_and_attributed(client, program_admin, model):
+    from django.contrib.auth.models import Permission
+
+    from applications.models import CertificationText, IceQuestionSet
+
+    program_admin.user_permissions.add(
+        Permission.objects.get(codename=f"add_{model}", content_type__app_label="applications")
+    )
+    client.force_login(program_admin)
+    fields = (
+        {"text": "I certify."}
+        if model == "certificationtext"
+        else {"question_1": "One?", "question_2": "Two?", "question_3": "Three?"}
+    )
+    response = client.post(
+        reverse(f"admin:applications_{model}_add"),
+        {"version": "2031-01", "effective_date": "2031-01-01", **fields},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    text = {"certificationtext": CertificationText, "icequestionset": IceQuestionSet}[model]
+    saved = text.objects.get(version="2031-01")
+    # What the service does: the digest of exactly this text, and an audit row naming the admin.
+    assert saved.sha256 == saved.compute_sha256() and len(saved.sha256) == 64
+    assert saved.history.get().history_user == program_admin

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -18,6 +19,16 @@ from demo import loader
 from demo.users import DEMO_PASSWORD, DEMO_USERS, current_totp_code
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """The command prints the TOTP code of its moment, and the tests compute the code
+    after it ran: a 30-second step may pass in between. Freeze the clock (time.time
+    included, which the TOTP code uses) so both sides see the same step."""
+    with time_machine.travel("2026-11-02 15:04:05+00:00", tick=False):
+        yield
+
 
 EMAILS = {
     roles.APPLICANT: "applicant@demo.psp.gov",

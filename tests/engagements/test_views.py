@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts import roles
 from engagements.models import Attachment, Engagement, NarrativeUpdate
@@ -61,12 +62,45 @@ def _read_urls(engagement, attachment):
 # --- liaison scoping on every engagement URL -----------------------------------------
 
 
+def _write_page_headings(engagement):
+    """The <h1> each write URL of `_write_urls` shows, in the same order."""
+    half = NarrativeUpdate.Half(1).label
+    return [
+        "<h1>Log an engagement</h1>",
+        f"<h1>Edit engagement {engagement.tracking_number}</h1>",
+        "<h1>Mark delivered</h1>",
+        "<h1>Cancel engagement</h1>",
+        "<h1>Attach a file</h1>",
+        f"<h1>Narrative update: {half} {datetime.date.today().year}</h1>",
+    ]
+
+
+def _assert_read_pages_show(client, engagement, attachment):
+    page = client.get(reverse("engagements:detail", args=[engagement.pk]))
+    assert page.status_code == 200
+    assert escape(engagement.title) in page.content.decode()
+    assert engagement.tracking_number in page.content.decode()
+    download = client.get(reverse("engagements:attachment", args=[engagement.pk, attachment.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+    assert 'filename="agenda.pdf"' in download["Content-Disposition"]
+
+
+def _assert_write_pages_show(client, site, engagement):
+    for url, heading in zip(
+        _write_urls(site, engagement), _write_page_headings(engagement), strict=True
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert heading in response.content.decode(), url
+
+
 def test_liaison_opens_every_url_of_an_assigned_site(client, liaison, my_site):
     engagement = EngagementFactory(site=my_site, planned=True)
     attachment = _attachment(engagement)
     client.force_login(liaison)
-    for url in _write_urls(my_site, engagement) + _read_urls(engagement, attachment):
-        assert client.get(url).status_code == 200, url
+    _assert_write_pages_show(client, my_site, engagement)
+    _assert_read_pages_show(client, engagement, attachment)
 
 
 def test_liaison_gets_404_on_every_write_url_of_another_site(client, liaison, my_site, their_site):
@@ -83,8 +117,7 @@ def test_liaison_reads_other_sites_only_while_the_program_grants_it(client, liai
     engagement = EngagementFactory(site=their_site, delivered=True)
     attachment = _attachment(engagement)
     client.force_login(liaison)
-    for url in _read_urls(engagement, attachment):
-        assert client.get(url).status_code == 200, url
+    _assert_read_pages_show(client, engagement, attachment)
     Group.objects.get(name=roles.SITE_LIAISON).permissions.remove(
         Permission.objects.get(codename="view_any_site")
     )
@@ -104,8 +137,7 @@ def test_liaison_loses_write_access_when_reassigned(client, liaison, my_site, pr
 def test_program_admin_logs_for_any_site(client, program_admin, their_site):
     engagement = EngagementFactory(site=their_site, planned=True)
     client.force_login(program_admin)
-    for url in _write_urls(their_site, engagement):
-        assert client.get(url).status_code == 200, url
+    _assert_write_pages_show(client, their_site, engagement)
 
 
 @pytest.mark.parametrize("role", ["reviewer", "selecting_official", "applicant"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from engagements.models import Engagement, NarrativeUpdate
-from engagements.report_kinds import half_year_narrative_can_view
+from engagements.report_kinds.half_year_narrative import half_year_narrative_can_view
 from reports.models import Report
 from tests.conftest import make_staff
 from tests.factories import EngagementFactory, JurisdictionFactory, SiteFactory

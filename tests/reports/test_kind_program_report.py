@@ -11,7 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts import roles
-from engagements.report_kinds import program_report_context
+from engagements.report_kinds.program_report import program_report_context
 from reports.models import Report
 from reports.schedule import previous_quarter, program_report_schedule_quarterly
 from sites.models import Site, SiteFocusArea

@@ -11,9 +11,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from engagements.models import Engagement, FollowUpAction
+from engagements.report_kinds.site_engagement import site_engagement_context
 from reports.models import Report
 from sites.models import Goal
-from sites.report_kinds import site_engagement_context
 from tests.conftest import make_staff
 from tests.factories import EngagementFactory, JurisdictionFactory, SiteFactory
 

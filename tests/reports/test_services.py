@@ -238,8 +238,14 @@ def test_a_stale_rendering_row_can_be_claimed_again_by_a_redelivered_task(applic
     assert report.status == Report.Status.READY and report.attempts == 2
 
 
-def test_render_of_a_deleted_report_does_nothing():
-    report_render(report_id=987654)  # a stale message; no exception
+def test_render_of_a_deleted_report_does_nothing_and_logs_why(caplog, mailoutbox):
+    # A stale message for a deleted row: no exception (the task would retry forever),
+    # no row re-created, no mail, and the log says why nothing happened.
+    with caplog.at_level("WARNING", logger="reports.services"):
+        report_render(report_id=987654)
+    assert not Report.objects.exists()
+    assert mailoutbox == []
+    assert "987654 no longer exists" in caplog.text
 
 
 def test_settings_default_marking_and_audited_update(program_admin):

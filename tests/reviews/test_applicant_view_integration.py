@@ -14,10 +14,24 @@ from tests.reviews.factories import DecisionFactory, assign
 pytestmark = pytest.mark.django_db
 
 
+def _staff_read(response, soi) -> str:
+    """The intake page staff read: the SOI named, its filing state, no applicant buttons."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<h1>Statement of Interest {soi.reference_number}</h1>" in html
+    assert str(soi.jurisdiction) in html
+    assert '<span class="usa-tag">Submitted</span>' in html
+    assert "Continue filling in" not in html and ">Withdraw<" not in html
+    return html
+
+
 def test_reviewer_reads_an_assigned_soi_on_the_intake_pages(client, reviewer, soi):
     assign(soi, reviewer)
     client.force_login(reviewer)
-    assert client.get(reverse("applications:detail", args=[soi.pk])).status_code == 200
+    _staff_read(client.get(reverse("applications:detail", args=[soi.pk])), soi)
+    listed = client.get(reverse("applications:list"))
+    assert list(listed.context["applications"]) == [soi]
+    assert soi.reference_number in listed.content.decode()
 
 
 def test_reviewer_gets_404_for_an_soi_not_assigned_to_them(client, reviewer, soi):
@@ -34,7 +48,7 @@ def test_conflicted_reviewer_gets_404_on_the_intake_pages(client, reviewer, soi)
 
 def test_selecting_official_reads_every_submitted_soi(client, selecting_official, soi):
     client.force_login(selecting_official)
-    assert client.get(reverse("applications:detail", args=[soi.pk])).status_code == 200
+    _staff_read(client.get(reverse("applications:detail", args=[soi.pk])), soi)
 
 
 def _mine_status(client, applicant):

@@ -126,12 +126,12 @@ def test_selection_slate_pdf_renders_for_officials(cycle, selecting_official, re
     assert not selection_slate_can_view(reviewer, report)
 
 
-def test_applicant_decision_tag_shows_the_letter_only_after_release(
+def test_applicant_status_tag_shows_the_letter_only_after_release(
     decided, cycle, selecting_official
 ):
     from django.template import Context, Template
 
-    template = Template("{% load reviews_tags %}{% applicant_decision application %}")
+    template = Template("{% load applications_tags %}{% applicant_status application %}")
     application = decided[0].application
     before = template.render(Context({"application": application}))
     assert "Under review" not in before and "Submitted" in before

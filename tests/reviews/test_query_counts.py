@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import roles
 from reviews.models import Review
-from reviews.views import SLATE_PAGE_SIZE
+from reviews.views.slate import SLATE_PAGE_SIZE
 from tests.conftest import make_staff
 from tests.factories import ApplicationFactory
 from tests.reviews.factories import DecisionFactory, ReviewFactory, assign

@@ -124,7 +124,13 @@ def test_reviewer_declares_before_opening(client, reviewer, soi):
     assert response.url == reverse("reviews:conflict", args=[soi.pk])
     response = client.post(reverse("reviews:conflict", args=[soi.pk]), {"has_conflict": "false"})
     assert response.url == reverse("reviews:application", args=[soi.pk])
-    assert client.get(response.url).status_code == 200
+    page = client.get(response.url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"<h1>{soi.jurisdiction.name}, {soi.jurisdiction.state}</h1>" in html
+    # A declared, unconflicted reviewer gets the score button and none of the officials'.
+    assert "Score this SOI" in html
+    assert "Assign reviewers" not in html and "Record decision" not in html
 
 
 def test_declaring_a_conflict_removes_the_soi_and_keeps_the_declaration(client, reviewer, soi):
@@ -152,7 +158,11 @@ def test_score_form_saves_a_draft_then_submits(client, reviewer, soi):
     assignment = assign(soi, reviewer)
     client.force_login(reviewer)
     url = reverse("reviews:score", args=[soi.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"Score {soi.jurisdiction.name} ({soi.reference_number})" in html
+    assert 'name="save_draft"' in html and 'name="submit_review"' in html
     client.post(url, {"score_severity": "4", "comment_severity": "High", "save_draft": "1"})
     review = Review.objects.get(assignment=assignment)
     assert review.status == "draft" and review.score_severity == 4
@@ -413,3 +423,24 @@ def test_queue_builds_rows_for_one_page_only(
     assert [r.application.reference_number for r in by_reference] == sorted(
         a.reference_number for a in expected
     )[:25]
+
+
+def test_no_scoring_once_a_decision_is_in_force_and_again_after_reversal(
+    client, reviewer, soi, program_admin
+):
+    from django.utils import timezone
+
+    assign(soi, reviewer)
+    decision = DecisionFactory(application=soi)
+    client.force_login(reviewer)
+    page, score = (
+        reverse(name, args=[soi.pk]) for name in ("reviews:application", "reviews:score")
+    )
+    assert "Score this SOI" not in client.get(page).content.decode()
+    assert client.get(score).status_code == 403
+    assert client.post(score, {"score_severity": "3", "save_draft": "1"}).status_code == 403
+    assert not Review.objects.exists()
+    decision.reversed_at, decision.reversed_by = timezone.now(), program_admin
+    decision.save()
+    assert "Score this SOI" in client.get(page).content.decode()
+    assert client.get(score).status_code == 200

@@ -1,12 +1,12 @@
-"""program/charts.py: the SVG is well-formed, accessible and CSP-safe, and its bars match the data."""
+"""charts/svg.py: the SVG is well-formed, accessible and CSP-safe, and its bars match the data."""
 
 import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from charts.svg import horizontal_bar_chart, vertical_bar_chart
 from engagements.stats import delivered_by_focus_area, delivered_by_month, site_charts
-from program.charts import horizontal_bar_chart, vertical_bar_chart
 from tests.factories import EngagementFactory, SiteFactory
 
 NS = {"svg": "http://www.w3.org/2000/svg"}

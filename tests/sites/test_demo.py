@@ -1,6 +1,7 @@
 import pytest
 
 from demo.users import load_demo_users
+from engagements.demo import load_demo_engagements
 from engagements.models import Engagement
 from engagements.stats import workspace_for
 from sites.demo import load_demo_sites
@@ -13,6 +14,7 @@ def test_demo_sites_load_once_and_fill_the_liaison_workspace():
     load_demo_users()
     lines = load_demo_sites()
     assert lines == ["Demo sites: 29 created (29 in all)."]
+    assert load_demo_engagements() == ["Demo engagements: 4 logged (4 in all)."]
     assert Site.objects.filter(cohort_year=2017).count() == 12
     assert Site.objects.filter(phase=Site.Phase.GRADUATED).count() == 27
     toledo = Site.objects.get(jurisdiction__name="City of Toledo", cohort_year=2017)
@@ -27,4 +29,5 @@ def test_demo_sites_load_once_and_fill_the_liaison_workspace():
 
     # A second run creates nothing.
     assert load_demo_sites() == ["Demo sites: 0 created (29 in all)."]
+    assert load_demo_engagements() == ["Demo engagements: 0 logged (4 in all)."]
     assert Engagement.objects.count() == 4

@@ -27,7 +27,7 @@ def test_site_engagement_report_renders_with_charts(reviewer, settings):
 
 
 def test_site_engagement_report_is_for_staff_who_read_the_site(client, reviewer, applicant):
-    from sites.report_kinds import site_engagement_can_view
+    from engagements.report_kinds.site_engagement import site_engagement_can_view
 
     own_site = SiteFactory(jurisdiction=applicant.jurisdiction)
     report = Report(kind="site_engagement", params={"site_id": own_site.pk, "year": 2025})
@@ -51,7 +51,7 @@ def test_site_page_requests_the_report(client, reviewer, django_capture_on_commi
 def test_long_period_is_charted_by_year_and_long_titles_are_shortened(reviewer):
     from django.template.loader import render_to_string
 
-    from sites.report_kinds import site_engagement_context
+    from engagements.report_kinds.site_engagement import site_engagement_context
 
     site = SiteFactory()
     EngagementFactory(site=site, delivered=True, start_date=datetime.date(2019, 3, 4),
@@ -63,7 +63,7 @@ def test_long_period_is_charted_by_year_and_long_titles_are_shortened(reviewer):
     chart = context["charts"][0]
     assert chart.title == "Engagements delivered by year"
     assert "2019: 1" in str(chart.svg) and "2025: 1" in str(chart.svg)
-    html = render_to_string("sites/pdf_site_engagement.html", {**context, "report": wide})
+    html = render_to_string("pdf/site_engagement.html", {**context, "report": wide})
     assert "T" * 69 + "…" in html and "T" * 71 not in html
     assert 'class="w38"' in html and "table-layout: fixed" in html
     year = Report(kind="site_engagement", requested_by=reviewer,

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts import roles
 from engagements.models import Engagement
@@ -175,7 +176,13 @@ def test_liaison_without_view_any_site_reads_only_assigned_sites(client, liaison
     group.permissions.remove(Permission.objects.get(codename="view_any_site"))
     mine, other = SiteFactory(liaison=liaison), SiteFactory()
     client.force_login(liaison)
-    assert client.get(reverse("sites:detail", args=[mine.pk])).status_code == 200
+    response = client.get(reverse("sites:detail", args=[mine.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"<h1>{escape(mine.jurisdiction.name)}, {mine.jurisdiction.state} " in content
+    # Their own site: they may log engagements and edit its plan.
+    assert reverse("engagements:create", args=[mine.pk]) in content
+    assert reverse("sites:goals", args=[mine.pk]) in content
     assert client.get(reverse("sites:detail", args=[other.pk])).status_code == 404
 
 
@@ -185,7 +192,10 @@ def test_liaison_without_view_any_site_reads_only_assigned_sites(client, liaison
 def test_admin_creates_a_site_through_the_form(client, program_admin, liaison):
     jurisdiction = JurisdictionFactory(name="Davenport", state="IA")
     client.force_login(program_admin)
-    assert client.get(reverse("sites:create")).status_code == 200
+    page = client.get(reverse("sites:create"))
+    assert page.status_code == 200
+    assert "<h1>Add a site</h1>" in page.content.decode()
+    assert 'name="jurisdiction"' in page.content.decode()
     response = client.post(
         reverse("sites:create"),
         {
@@ -235,10 +245,22 @@ def test_admin_pages_refuse_liaisons_and_reviewers(client, liaison, reviewer, na
         assert client.get(reverse(name, args=[site.pk])).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["sites:edit", "sites:phase", "sites:liaison"])
-def test_admin_pages_open_for_program_admin(client, program_admin, name):
+@pytest.mark.parametrize(
+    ("name", "heading", "field"),
+    [
+        ("sites:edit", "Edit", "summary"),
+        ("sites:phase", "Change phase:", "phase"),
+        ("sites:liaison", "Assign the Strategic Site Liaison:", "liaison"),
+    ],
+)
+def test_admin_pages_open_for_program_admin(client, program_admin, name, heading, field):
+    site = SiteFactory()
     client.force_login(program_admin)
-    assert client.get(reverse(name, args=[SiteFactory().pk])).status_code == 200
+    response = client.get(reverse(name, args=[site.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"<h1>{heading} {escape(str(site))}</h1>" in content
+    assert f'name="{field}"' in content
 
 
 def test_admin_changes_phase_through_the_page(client, program_admin):
@@ -268,7 +290,10 @@ def test_assigned_liaison_edits_goals(client, liaison):
     site = SiteFactory(liaison=liaison)
     client.force_login(liaison)
     url = reverse("sites:goals", args=[site.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"<h1>Strategic-plan goals: {escape(str(site))}</h1>" in page.content.decode()
+    assert 'name="goals-TOTAL_FORMS"' in page.content.decode()
     response = client.post(
         url,
         {

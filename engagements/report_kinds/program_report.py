@@ -1,12 +1,10 @@
-"""Engagement reports rendered by the reports pipeline.
+"""The program report ("program_report"), rendered by the reports pipeline.
 
-- "program_report": every site (or one cohort) over a date range, for DOJ leadership:
-  sites by phase, delivered engagements and hours by month, focus-area coverage,
-  sites with no delivered engagement in the 60 days before the range end, and the
-  liaisons' workload. Produced on request (reports.request_program_reports) and
-  each quarter by celery beat (reports.schedule).
-- "half_year_narrative": one site's half-year narrative update (BJA reporting)
-  with the period's figures; INTERNAL, so for staff and liaisons who read the site.
+Every site (or one cohort) over a date range, for DOJ leadership: sites by phase,
+delivered engagements and hours by month, focus-area coverage, sites with no
+delivered engagement in the 60 days before the range end, and the liaisons'
+workload. Produced on request (reports.request_program_reports) and each quarter
+by celery beat (reports.schedule).
 
 Every figure is aggregated in SQL with a fixed number of queries, whatever the
 number of sites or engagements (the program report over 100 sites renders in seconds).
@@ -19,38 +17,17 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from program.charts import horizontal_bar_chart, vertical_bar_chart
+from charts.svg import horizontal_bar_chart, vertical_bar_chart
 from program.focus_areas import FocusArea
 from reports.kinds import ReportKind, register
-from sites.access import can_see_internal, sites_visible_to
-from sites.models import FIRST_COHORT_YEAR, Site, SiteFocusArea, SitePhase
+from sites.models import Site, SiteFocusArea, SitePhase
 
-from .models import Engagement, NarrativeUpdate
-from .services import half_year_bounds, half_year_figures
+from ..models import Engagement
+from .common import DATE_WIDGET, MAX_RANGE_DAYS, date_param, month_starts
 
 DELIVERED = Engagement.Status.DELIVERED
 # A site with no delivered engagement in this many days before the range end is "quiet".
 QUIET_DAYS = 60
-# Longest range a program report covers (keeps the by-month chart readable).
-MAX_RANGE_DAYS = 5 * 366
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
-
-
-def _date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
-
-
-def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, current = [], first.replace(day=1)
-    while current <= last:
-        months.append(current)
-        current = (current.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return months
-
-
-# --------------------------------------------------------------------------
-# Program report
-# --------------------------------------------------------------------------
 
 
 def _program_params(report) -> tuple[int | None, datetime.date, datetime.date]:
@@ -58,8 +35,8 @@ def _program_params(report) -> tuple[int | None, datetime.date, datetime.date]:
     cohort = params.get("cohort")
     return (
         (int(cohort) if cohort not in (None, "") else None),
-        _date(params["start"]),
-        _date(params["end"]),
+        date_param(params["start"]),
+        date_param(params["end"]),
     )
 
 
@@ -111,7 +88,7 @@ def program_report_context(report) -> dict:
     )
     # Query 2: delivered engagements, hours and participants per month.
     per_month = {
-        _date(row["month"]).replace(day=1): row
+        date_param(row["month"]).replace(day=1): row
         for row in engagements.annotate(month=TruncMonth("start_date"))
         .values("month")
         .annotate(count=Count("pk"), hours=Sum("hours"), participants=Sum("participants"))
@@ -124,7 +101,7 @@ def program_report_context(report) -> dict:
             "hours": per_month.get(month, {}).get("hours") or 0,
             "participants": per_month.get(month, {}).get("participants") or 0,
         }
-        for month in _month_starts(start, end)
+        for month in month_starts(start, end)
     ]
     totals = {
         "sites": len(site_rows),
@@ -301,130 +278,5 @@ PROGRAM_REPORT = register(
         on_ready=program_report_on_ready,
         filename=program_report_filename,
         can_request=can_request_program_report,
-    )
-)
-
-
-# --------------------------------------------------------------------------
-# Half-year narrative
-# --------------------------------------------------------------------------
-
-
-def _narrative_params(report) -> tuple[int | None, int | None, int | None]:
-    try:
-        params = report.params
-        return int(params["site_id"]), int(params["year"]), int(params["half"])
-    except (TypeError, ValueError, KeyError, AttributeError):
-        return None, None, None
-
-
-def half_year_narrative_context(report) -> dict:
-    site_id, year, half = _narrative_params(report)
-    site = Site.objects.select_related("jurisdiction", "liaison").get(pk=site_id)
-    narrative = NarrativeUpdate.objects.select_related("author").get(
-        site=site, year=year, half=half
-    )
-    first, last = half_year_bounds(year, half)
-    delivered = Engagement.objects.filter(
-        site=site, status=DELIVERED, start_date__range=(first, last)
-    )
-    by_type_rows = {
-        row["type"]: row
-        for row in delivered.values("type").annotate(
-            count=Count("pk"), hours=Sum("hours"), participants=Sum("participants")
-        )
-    }
-    by_type = [
-        {
-            "label": label,
-            "count": by_type_rows[value]["count"],
-            "hours": by_type_rows[value]["hours"] or 0,
-            "participants": by_type_rows[value]["participants"] or 0,
-        }
-        for value, label in Engagement.Type.choices
-        if value in by_type_rows
-    ]
-    return {
-        "site": site,
-        "year": year,
-        "half": half,
-        "half_label": NarrativeUpdate.Half(half).label,
-        "first": first,
-        "last": last,
-        "narrative": narrative,
-        "paragraphs": [p.strip() for p in narrative.narrative.split("\n\n") if p.strip()],
-        "log_figures": half_year_figures(site=site, year=year, half=half),
-        "participants": sum(row["participants"] for row in by_type),
-        "by_type": by_type,
-        "delivered": list(delivered.order_by("start_date", "pk")),
-    }
-
-
-def half_year_narrative_can_view(user, report) -> bool:
-    # INTERNAL: staff and liaisons who read the site (a liaison without
-    # sites.view_any_site reads only the sites assigned to them).
-    site_id, _year, _half = _narrative_params(report)
-    if site_id is None or not user.is_authenticated or not can_see_internal(user):
-        return False
-    return sites_visible_to(user).filter(pk=site_id).exists()
-
-
-def half_year_narrative_filename(report) -> str:
-    site_id, year, half = _narrative_params(report)
-    return f"site-{site_id}-narrative-{year}-h{half}.pdf"
-
-
-class HalfYearNarrativeForm(forms.Form):
-    site = forms.ModelChoiceField(
-        label="Site",
-        queryset=Site.objects.none(),
-        error_messages={"invalid_choice": "Choose one of the sites listed."},
-    )
-    year = forms.IntegerField(label="Year", min_value=FIRST_COHORT_YEAR)
-    half = forms.TypedChoiceField(
-        label="Half-year", choices=NarrativeUpdate.Half.choices, coerce=int
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only the sites whose internal narrative the user may read.
-        visible = sites_visible_to(user) if can_see_internal(user) else Site.objects.none()
-        self.fields["site"].queryset = visible.select_related("jurisdiction")
-        today = timezone.localdate()
-        self.fields["year"].max_value = today.year
-        self.fields["year"].initial = today.year
-
-    def clean(self):
-        cleaned = super().clean()
-        site, year, half = cleaned.get("site"), cleaned.get("year"), cleaned.get("half")
-        if site and year and half:
-            first, _last = half_year_bounds(year, half)
-            if first > timezone.localdate():
-                self.add_error("half", "That half-year has not begun.")
-            elif not NarrativeUpdate.objects.filter(site=site, year=year, half=half).exists():
-                self.add_error(
-                    "half",
-                    "No narrative update has been written for this site and half-year yet.",
-                )
-        return cleaned
-
-    def to_params(self) -> dict:
-        return {
-            "site_id": self.cleaned_data["site"].pk,
-            "year": self.cleaned_data["year"],
-            "half": self.cleaned_data["half"],
-        }
-
-
-HALF_YEAR_NARRATIVE = register(
-    ReportKind(
-        slug="half_year_narrative",
-        title="Half-year narrative update",
-        template_name="pdf/half_year_narrative.html",
-        build_context=half_year_narrative_context,
-        can_view=half_year_narrative_can_view,
-        params_form=HalfYearNarrativeForm,
-        filename=half_year_narrative_filename,
-        can_request=can_see_internal,
     )
 )

@@ -2,7 +2,7 @@
 
 One site over a date range (or a calendar year): profile, team, phase timeline,
 totals (engagements, hours, participants) by type and by focus area with SVG
-charts (program/charts.py), the table of delivered engagements, open follow-ups,
+charts (charts/svg.py), the table of delivered engagements, open follow-ups,
 and the strategic-plan goals with their status. For DOJ staff and liaisons who may
 read the site; it carries no INTERNAL fields, but staff-only figures (planned and
 cancelled counts) appear in it.
@@ -18,22 +18,17 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from engagements.models import Engagement, FollowUpAction
-from program.charts import horizontal_bar_chart, vertical_bar_chart
+from charts.svg import horizontal_bar_chart, vertical_bar_chart
 from program.focus_areas import FocusArea
 from reports.kinds import ReportKind, register
+from sites.access import can_see_internal, sites_visible_to
+from sites.models import FIRST_COHORT_YEAR, Site
 
-from .access import can_see_internal, sites_visible_to
-from .models import FIRST_COHORT_YEAR, Site
+from ..models import Engagement, FollowUpAction
+from ..stats import totals_by_type
+from .common import DATE_WIDGET, MAX_RANGE_DAYS, date_param, month_starts
 
 DELIVERED = Engagement.Status.DELIVERED
-# Longest range a site report covers (keeps the by-month chart readable).
-MAX_RANGE_DAYS = 5 * 366
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
-
-
-def _date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
 def _params(report) -> tuple[int | None, datetime.date | None, datetime.date | None]:
@@ -42,19 +37,11 @@ def _params(report) -> tuple[int | None, datetime.date | None, datetime.date | N
         params = report.params
         site_id = int(params.get("site_id"))
         if params.get("start"):
-            return site_id, _date(params["start"]), _date(params["end"])
+            return site_id, date_param(params["start"]), date_param(params["end"])
         year = int(params.get("year"))
         return site_id, datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     except (TypeError, ValueError, AttributeError, KeyError):
         return None, None, None
-
-
-def _month_starts(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    months, current = [], first.replace(day=1)
-    while current <= last:
-        months.append(current)
-        current = (current.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return months
 
 
 CHART_MAX_MONTHS = 24  # a longer period is charted by year
@@ -79,12 +66,12 @@ def site_engagement_context(report) -> dict:
     )
 
     per_month = {
-        _date(row["month"]).replace(day=1): row["count"]
+        date_param(row["month"]).replace(day=1): row["count"]
         for row in delivered_qs.annotate(month=TruncMonth("start_date"))
         .values("month")
         .annotate(count=Count("pk"))
     }
-    months = _month_starts(start, end)
+    months = month_starts(start, end)
     if len(months) <= CHART_MAX_MONTHS:
         chart_unit = "month"
         by_month = [(f"{month:%b %y}", per_month.get(month, 0)) for month in months]
@@ -97,22 +84,7 @@ def site_engagement_context(report) -> dict:
             per_year[month.year] += count
         by_month = [(str(year), count) for year, count in per_year.items()]
 
-    type_rows = {
-        row["type"]: row
-        for row in delivered_qs.values("type").annotate(
-            count=Count("pk"), hours=Sum("hours"), participants=Sum("participants")
-        )
-    }
-    by_type = [
-        {
-            "label": label,
-            "count": type_rows[value]["count"],
-            "hours": type_rows[value]["hours"] or 0,
-            "participants": type_rows[value]["participants"] or 0,
-        }
-        for value, label in Engagement.Type.choices
-        if value in type_rows
-    ]
+    by_type = totals_by_type(delivered_qs)
     # Focus areas are a JSON list per engagement (an engagement may count in several);
     # the delivered rows are already loaded, so they are counted here.
     area_totals = {value: {"count": 0, "hours": 0, "participants": 0} for value in FocusArea.values}
@@ -254,7 +226,7 @@ SITE_ENGAGEMENT = register(
     ReportKind(
         slug="site_engagement",
         title="Site engagement report",
-        template_name="sites/pdf_site_engagement.html",
+        template_name="pdf/site_engagement.html",
         build_context=site_engagement_context,
         can_view=site_engagement_can_view,
         params_form=SiteEngagementReportForm,

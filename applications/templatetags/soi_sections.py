@@ -1,0 +1,19 @@
+"""Template access to the SOI section registry (applications.sections)."""
+
+from django import template
+
+from ..sections import SECTIONS
+
+register = template.Library()
+
+
+@register.filter
+def section_parts(summary: dict) -> list:
+    """(section, its part of a snapshot-shaped dict) in filing order.
+
+    A snapshot frozen before a section existed lacks its part; that section is skipped."""
+    return [
+        (section, summary[section.snapshot_key])
+        for section in SECTIONS
+        if section.snapshot_key in summary
+    ]
