@@ -43,4 +43,4 @@ ENV MEDIA_ROOT=/data/media
 EXPOSE 8000
 # Migrations run once per release, in their own container: `docker compose run
 # --rm migrate` (docker-compose.yml does it before web and worker start).
-CMD ["gunicorn", "psp_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "psp_portal.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

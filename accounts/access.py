@@ -10,3 +10,48 @@ def has_verified_email(user) -> bool:
 
 def can_manage_staff(user) -> bool:
     return user.has_perm("accounts.manage_staff_accounts")
+
+
+def _granted_permissions(user) -> set[str]:
+    """Every permission the account holds through its groups or directly, active or not.
+
+    ModelBackend reports nothing for an inactive account; a deactivated program admin
+    must still count as one, or anyone could reactivate and take it over.
+    """
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    rows = (
+        Permission.objects.filter(Q(group__user=user) | Q(user=user))
+        .values_list("content_type__app_label", "codename")
+        .distinct()
+    )
+    return {f"{app_label}.{codename}" for app_label, codename in rows}
+
+
+def permission_ceiling(actor) -> set[str]:
+    """The permissions `actor` may hold or hand out: their own, plus every role's if they manage staff.
+
+    A program admin can already create an account with any staff role (staff_create),
+    so taking over a reviewer gains nothing new; a superuser is above every ceiling.
+    """
+    from .roles import ROLE_PERMISSIONS
+
+    ceiling = set(actor.get_all_permissions())
+    if actor.has_perm("accounts.manage_staff_accounts"):
+        for perms in ROLE_PERMISSIONS.values():
+            ceiling |= perms
+    return ceiling
+
+
+def can_administer_user(actor, target) -> bool:
+    """May `actor` change `target`'s password, email, active flag, groups or authenticators?
+
+    Never a superuser's unless `actor` is one; never an account holding a permission
+    beyond `actor`'s ceiling (so changing its password cannot escalate `actor`).
+    """
+    if actor.is_superuser:
+        return True
+    if target.is_superuser:
+        return False
+    return _granted_permissions(target) <= permission_ceiling(actor)

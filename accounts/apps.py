@@ -8,9 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from allauth.mfa.signals import authenticator_removed
+        from django.contrib.auth.signals import user_logged_in
 
         from .mfa import forget_totp_enrolment
+        from .middleware import remember_session_start
         from .roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+        user_logged_in.connect(remember_session_start, dispatch_uid="accounts.session_start")
         authenticator_removed.connect(forget_totp_enrolment, dispatch_uid="accounts.forget_totp")

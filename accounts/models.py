@@ -109,3 +109,33 @@ class User(AbstractUser):
         permission reuses the permission cache that navigation and views fill anyway.
         """
         return self.has_perm("accounts.open_staff_area")
+
+
+class SecurityEvent(models.Model):
+    """An audit row for a refused or security-relevant action (who, when, what, from where).
+
+    Written by accounts.audit.security_event_record; read-only in the admin. Kept in
+    the database, not only in the log, so an assessor can query refusals per account.
+    """
+
+    class Kind(models.TextChoices):
+        ADMIN_REFUSED = "admin_refused", _("Admin change refused")
+        INVITATION_REFUSED = "invitation_refused", _("Invitation not sent")
+        INVITATION_RATE_LIMITED = "invitation_rate_limited", _("Invitation rate limit reached")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=40, choices=Kind)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.CharField(max_length=500)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.detail}"

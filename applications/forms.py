@@ -14,12 +14,15 @@ from django.core.validators import RegexValidator
 from accounts.models import Jurisdiction
 from program.districts import JUDICIAL_DISTRICTS
 from program.focus_areas import FOCUS_AREA_DESCRIPTIONS, FocusArea
+from psp_portal.text_limits import bounded_text
 
 from .crime import OFFENSE_FIELDS, check_figures
 from .models import Contact, CrimeFigures, Cycle, IceAnswer, Letter, NationalCrimeRate
 from .uploads import EMPTY_MESSAGE, validate_pdf_upload
 
 WORD_LIMIT = 500
+# Characters as well as words: one 2 MB "word" must not pass the word count.
+NARRATIVE_MAX_CHARS = WORD_LIMIT * 20
 
 ori_validator = RegexValidator(
     r"^[A-Z]{2}[A-Z0-9]{7}$",
@@ -203,6 +206,7 @@ class CrimeYearForm(HelperMixin, forms.Form):
         return data
 
 
+@bounded_text(default=NARRATIVE_MAX_CHARS)
 class NarrativeForm(HelperMixin, forms.Form):
     narrative_problem = forms.CharField(
         label="The violent crime problem and its trend",
@@ -288,6 +292,7 @@ class LetterUploadForm(HelperMixin, forms.Form):
         return upload
 
 
+@bounded_text
 class CertificationForm(HelperMixin, forms.Form):
     CERTIFY, CANNOT = "certify", "cannot"
 
@@ -481,6 +486,7 @@ class CycleForm(HelperMixin, forms.ModelForm):
         return data
 
 
+@bounded_text
 class NationalRateForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = NationalCrimeRate

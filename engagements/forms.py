@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.focus_areas import FocusArea
+from psp_portal.text_limits import bounded_text
+from psp_portal.uploads import validate_csv_upload
 
 from .models import Engagement, FollowUpAction, NarrativeUpdate
 from .uploads import ALLOWED_DESCRIPTION, validate_attachment
@@ -27,6 +29,7 @@ def _check_figures(form, data):
         form.add_error("end_date", _("The end date is before the start date (%s).") % start)
 
 
+@bounded_text
 class EngagementForm(forms.ModelForm):
     """Log or edit an engagement; status changes have their own forms."""
 
@@ -116,6 +119,7 @@ FollowUpFormSet = forms.inlineformset_factory(
 )
 
 
+@bounded_text
 class DeliverForm(forms.Form):
     """The actual figures that replace the plan's estimates."""
 
@@ -156,6 +160,7 @@ class DeliverForm(forms.Form):
         return data
 
 
+@bounded_text
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling"),
@@ -196,11 +201,11 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The CSV file may be at most 5 MB."), code="too_large")
+        validate_csv_upload(upload, max_bytes=5 * 1024 * 1024)
         return upload
 
 
+@bounded_text
 class NarrativeForm(forms.ModelForm):
     class Meta:
         model = NarrativeUpdate

@@ -10,6 +10,19 @@ class PortalAdminSite(admin.AdminSite):
     site_header = "PSP Portal administration"
     site_title = "PSP Portal admin"
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        # Every admin form bounds free text like the portal's own forms do (issue 14).
+        from .text_limits import ADMIN_TEXT_OVERRIDE
+
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            if model not in self._registry:
+                continue  # a swapped model (auth.User) is not registered
+            overrides = self._registry[model].formfield_overrides
+            for db_field, kwargs in ADMIN_TEXT_OVERRIDE.items():
+                overrides.setdefault(db_field, {}).update(kwargs)
+
     def has_permission(self, request):
         user = request.user
         return user.is_active and user.is_staff and user.has_perm("accounts.use_django_admin")

@@ -1,4 +1,4 @@
-"""gunicorn settings (`gunicorn -c python:psp_portal.gunicorn_conf ...`): its error and
+"""gunicorn logging (loaded by the project's gunicorn.conf.py): its error and
 access logs as JSON lines in UTC, like Django's and Celery's, with the request id
 the portal sent back (X-Request-ID) on each access line."""
 

@@ -106,14 +106,19 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     # First: every log line of the request carries its id (and the response says it).
     "psp_portal.logs.RequestIdMiddleware",
+    # Before SecurityMiddleware: X-Forwarded-Proto counts only from the TLS proxy.
+    "psp_portal.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
+    "psp_portal.middleware.SecurityHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session at its absolute lifetime, however active (after auth and messages).
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -189,6 +194,10 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)  # idle timeout for 
 # Activity extends the session through accounts.middleware.SessionActivityMiddleware
 # (one write a minute) rather than SESSION_SAVE_EVERY_REQUEST (three queries a page).
 SESSION_SAVE_EVERY_REQUEST = False
+# Absolute lifetime from sign-in, whatever the activity (issue 14): staff 12 hours,
+# applicants 24. accounts.middleware.SessionLifetimeMiddleware signs the person out.
+SESSION_ABSOLUTE_AGE_STAFF = env_int("SESSION_ABSOLUTE_AGE_STAFF", 12 * 60 * 60)
+SESSION_ABSOLUTE_AGE = env_int("SESSION_ABSOLUTE_AGE", 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -208,6 +217,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 14: "aaaaaaaaaaaa" passed the four above.
+    {"NAME": "accounts.passwords.ZxcvbnValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "accounts.passwords.PersonalInformationValidator"},
+    {"NAME": "accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 200}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -217,14 +230,20 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-# "optional": an unverified applicant can sign in (and draft) but submits nothing
-# until the address is confirmed; services check it.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# "mandatory": sign-up never signs anyone in; it always answers "check your email".
+# That is what makes a sign-up with a registered address indistinguishable from a new
+# one (the owner is mailed instead; issue 14). With "optional" allauth must refuse the
+# taken address on the form, which tells anyone that the account exists. Services
+# still check verification (has_verified_email) before a submission.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing: the page answers the same,
+# and the portal does not mail strangers on request.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[PSP Portal] "
 # Sign-in throttling: allauth counts failures per IP and per account in the cache.
 ACCOUNT_RATE_LIMITS = {
@@ -233,6 +252,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Applicants inviting colleagues (applications.services.invitations): at most this
+# many invitations per person, and per jurisdiction, in any 24 hours.
+INVITATIONS_PER_USER_PER_DAY = env_int("INVITATIONS_PER_USER_PER_DAY", 10)
+INVITATIONS_PER_JURISDICTION_PER_DAY = env_int("INVITATIONS_PER_JURISDICTION_PER_DAY", 20)
+# Addresses under these domains (and their subdomains) belong to DOJ staff and are
+# never invited as applicants.
+STAFF_EMAIL_DOMAINS = env_list("STAFF_EMAIL_DOMAINS", "usdoj.gov")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "PSP Portal"
 
@@ -431,11 +457,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(self), usb=(), xr-spatial-tracking=()"
+)
+# Addresses or networks of the TLS-terminating proxy. X-Forwarded-* headers from any
+# other peer are dropped (psp_portal.middleware.TrustedProxyMiddleware), so
+# SECURE_PROXY_SSL_HEADER cannot be spoofed by a client that reaches gunicorn directly.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Load balancers and docker-compose probe /healthz over plain HTTP inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/ready$"]
-    # The TLS-terminating proxy in front of gunicorn sets this header.
+    # The TLS-terminating proxy in front of gunicorn sets this header; it is trusted
+    # only from TRUSTED_PROXIES (see above).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -8,6 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+from psp_portal.text_limits import bounded_text
 
 from .models import CRITERIA, MAX_SCORE, Decision, Review, ScreeningOverride
 from .screening import CHECKS, OVERALL
@@ -31,6 +32,7 @@ def reviewer_choices():
     )
 
 
+@bounded_text
 class ConflictForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("Do you have a conflict of interest with this jurisdiction?"),
@@ -65,6 +67,7 @@ class ConflictForm(forms.Form):
         return data
 
 
+@bounded_text
 class ReviewForm(forms.ModelForm):
     """Scores may be left empty in a draft; the submit button requires them all."""
 

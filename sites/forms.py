@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Jurisdiction
 from program.focus_areas import FocusArea
+from psp_portal.text_limits import bounded_text
 
 from .models import Goal, Site, TeamMember
 
@@ -27,6 +28,7 @@ def _helper(submit_label: str | None = None, form_tag: bool = True) -> FormHelpe
     return helper
 
 
+@bounded_text
 class SiteForm(forms.ModelForm):
     """Create or edit a site's profile (program admins)."""
 

@@ -322,7 +322,12 @@ def invite(request):
         except InvitationError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            # The same words whatever the address: they must not tell whether it has an account.
+            messages.success(
+                request,
+                f"Invitation recorded for {invitation.email}. If that address can join your "
+                "jurisdiction, it will receive a link to accept.",
+            )
             return redirect("applications:mine")
     return render(
         request, "applications/application_mine.html", _mine_context(request, form), status=400

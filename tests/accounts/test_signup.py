@@ -52,22 +52,21 @@ def test_sign_up_creates_an_applicant_and_mails_a_confirmation_link(client):
     assert "/accounts/confirm-email/" in mail.outbox[0].body
 
 
-def test_unverified_applicant_can_sign_in_but_is_not_verified_until_the_link_is_used(client):
-    sign_up(client)
+def test_new_applicant_is_signed_in_only_once_the_link_is_used(client):
+    response = sign_up(client)
     user = User.objects.get(email="new.applicant@toledo.oh.gov")
     confirm_path = link_in(mail.outbox[0])
-    # Verification is "optional": the new applicant is signed in and can draft ...
-    assert signed_in_user_id(client) == str(user.pk)
-    assert client.get(reverse("dashboard")).status_code == 200
-    # ... but services refuse submissions until the address is confirmed.
+    # Verification is "mandatory" (issue 14: a sign-up must answer the same whether or
+    # not the address is registered), so sign-up only says "check your email" ...
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert signed_in_user_id(client) is None
     assert has_verified_email(user) is False
 
-    client.post(reverse("account_logout"))
+    # ... and the password alone does not open the portal before confirmation.
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": GOOD_PASSWORD}
     )
-    assert response.status_code == 302
-    assert signed_in_user_id(client) == str(user.pk)
+    assert signed_in_user_id(client) is None
     assert has_verified_email(user) is False
 
     # Opening the link shows a confirmation page; the POST confirms (no change on GET,
@@ -78,6 +77,8 @@ def test_unverified_applicant_can_sign_in_but_is_not_verified_until_the_link_is_
     assert response.status_code == 302
     assert has_verified_email(user) is True
     assert EmailAddress.objects.get(user=user).verified
+    # Confirming signs the applicant in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
+    assert client.get(reverse("dashboard")).status_code == 200
 
 
 def test_a_confirmation_link_with_a_wrong_key_confirms_nothing(client):

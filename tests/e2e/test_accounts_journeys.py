@@ -78,9 +78,10 @@ def test_applicant_signs_up_verifies_email_and_signs_out(page, browser_log):
     field(page, "password").fill(NEW_PASSWORD)
     field(page, r"password \(again\)|confirm password").fill(NEW_PASSWORD)
     page.get_by_role("button", name=re.compile(r"^sign ?up$", re.I)).click()
-    # Verification is "optional": the applicant is signed in and told to check the mail.
-    expect(page).to_have_url(DASHBOARD)
-    audit(page, "dashboard (applicant, unverified)")
+    # Verification is mandatory (issue 14): sign-up only says "check your email", the
+    # same answer a registered address gets.
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    audit(page, "verification sent")
     assert not EmailAddress.objects.get(email=email).verified
 
     page.goto(link_in_latest_mail("/accounts/confirm-email/", to=email))

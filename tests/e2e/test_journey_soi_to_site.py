@@ -284,7 +284,7 @@ def applicant_files_and_submits(page: Page, cycle, tmp_path: Path) -> str:
     field(page, "password").fill(APPLICANT_PASSWORD)
     field(page, r"password \(again\)|confirm password").fill(APPLICANT_PASSWORD)
     button(page, r"^sign ?up$").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     page.goto(link_in_latest_mail("/accounts/confirm-email/", to=APPLICANT_EMAIL))
     button(page, r"^confirm$").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))

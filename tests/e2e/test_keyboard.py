@@ -42,7 +42,8 @@ def test_sign_up_and_verify_with_the_keyboard_only(page):
     tab_to(page, submit)
     page.keyboard.press("Space")  # a button activates on Space as well as Enter
 
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    # Sign-up answers "check your email" (verification is mandatory, issue 14).
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
 
     # The person opens the link from their mail program, then confirms with Enter.
     page.goto(link_in_latest_mail("/accounts/confirm-email/", to=email))

@@ -10,10 +10,11 @@ from accounts import roles
 from engagements.models import Attachment, Engagement, NarrativeUpdate
 from tests.conftest import make_staff
 from tests.factories import EngagementFactory, SiteFactory
+from tests.uploads import corpus
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = corpus.pdf_good()  # a real PDF: uploads are parsed (psp_portal.uploads)
 
 
 @pytest.fixture
