@@ -223,3 +223,15 @@ def test_one_query_permission_cache_equals_djangos(program_admin, applicant):
         load_permissions(ours)
         assert ours._perm_cache == User.objects.get(pk=user.pk).get_all_permissions()
         assert ours._perm_cache  # not vacuous
+
+
+def test_empty_csv_still_has_its_header(api_get, reviewer):
+    # Found by Schemathesis: an empty list once crashed the ETag step (500).
+    _, raw = make_token(reviewer)
+    response = api_get(SITES + "?format=csv", raw)
+    assert response.status_code == 200
+    assert response.content.decode().splitlines() == [
+        "id,url,name,state,jurisdiction_id,cohort_year,usao_district,engagement_level,phase,"
+        "phase_started_on,start_date,expected_end_date,liaison_id,liaison_name,focus_areas,"
+        "updated_at"
+    ]
