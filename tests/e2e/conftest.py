@@ -325,6 +325,13 @@ def page(context, browser_log, request):
 
 
 @pytest.fixture(autouse=True)
+def _mail_links_to_the_live_server(settings, live_server):
+    """Links in mail start from SITE_URL, never from a request's Host (the notifications
+    service builds them, often in a worker); here the portal is the live server."""
+    settings.SITE_URL = live_server.url
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters (sign-in, sign-up, reset) live in the cache; every journey
     starts from 127.0.0.1 with none of the previous journeys' counts."""

@@ -80,7 +80,7 @@ def _real_worker_possible() -> tuple[bool, str]:
 
 
 @pytest.fixture
-def pdf_worker(settings, tmp_path_factory, django_db_setup):
+def pdf_worker(settings, tmp_path_factory, django_db_setup, monkeypatch):
     """A real `celery worker --pool=solo` over Redis on the test database, with the live
     server publishing to Redis (not eager); in-process outside CI when that cannot run."""
     possible, reason = _real_worker_possible()
@@ -111,6 +111,16 @@ def pdf_worker(settings, tmp_path_factory, django_db_setup):
         if "amqp" in app.__dict__:
             app.amqp._producer_pool = None
 
+    # Mail is delivered by a Celery task too, but the journey reads the sign-up mail from
+    # this process's locmem outbox: deliver the live server's mail here (PDFs, and the mail
+    # the worker itself queues, stay in the worker; tests/integration covers mail there).
+    from notifications import services as mail_services
+
+    monkeypatch.setattr(
+        mail_services,
+        "_enqueue_delivery",
+        lambda email_id: mail_services.email_deliver(email_id=email_id),
+    )
     saved = app.conf.broker_url, app.conf.task_always_eager
     with running_worker(
         redis_url=redis_url,

@@ -16,7 +16,7 @@ from notifications.tasks import email_deliver_task
 # Transactional: the request really commits, so the after-commit delivery runs inside
 # the request exactly as on a single machine without Redis (eager Celery). With Redis
 # the task is only published, which cannot fail the page either.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sign_up_with_smtp_unreachable_answers_normally_and_mails_later(client, smtp_down):
     response = client.post(
         reverse("account_signup"),
