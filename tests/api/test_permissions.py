@@ -264,3 +264,10 @@ def test_report_download_link_only_when_ready(client, world):
     report.file.save("r.pdf", __import__("io").BytesIO(b"%PDF-1.4"), save=True)
     link = _call(client, world, "reviewer", url).json()["download_url"]
     assert link.endswith(reverse("reports:download", args=[report.pk]))
+
+
+def test_follow_ups_on_an_engagement_are_internal(client, world):
+    url = reverse("api:engagement-detail", args=[world["delivered_a"].pk])
+    assert _call(client, world, "applicant", url).json()["follow_ups"] == []
+    staff_view = _call(client, world, "liaison", url).json()["follow_ups"]
+    assert [row["id"] for row in staff_view] == [world["follow_up_a"].pk]
