@@ -1,6 +1,6 @@
 """The SOI receipt ("soi_packet"), rendered by the reports pipeline."""
 
-from reports.kinds import ReportKind, register
+from reports.kinds import EXTERNAL, ReportKind, register
 
 from .access import applications_visible_to
 from .models import Application
@@ -56,5 +56,6 @@ SOI_PACKET = register(
         can_view=soi_packet_can_view,
         on_ready=soi_packet_ready,
         filename=soi_packet_filename,
+        audience=EXTERNAL,  # the applicant's own receipt: unmarked
     )
 )
