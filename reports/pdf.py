@@ -68,17 +68,22 @@ def static_files_url_fetcher(base_url: str):
     return StaticFilesURLFetcher(allowed_protocols={"data"})
 
 
-def html_to_pdf(template_name: str, context: dict) -> tuple[bytes, int]:
-    """Render a template to a tagged PDF; returns (pdf bytes, page count)."""
+def render_document(template_name: str, context: dict):
+    """The laid-out WeasyPrint document (pages and boxes) of a PDF template."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)
     # An absolute base lets `{% static %}` paths resolve to a URL the fetcher maps;
     # it is never requested.
     base_url = f"{settings.SITE_URL}/"
-    document = HTML(
+    return HTML(
         string=html, base_url=base_url, url_fetcher=static_files_url_fetcher(base_url)
     ).render(**PDF_OPTIONS)
+
+
+def html_to_pdf(template_name: str, context: dict) -> tuple[bytes, int]:
+    """Render a template to a tagged PDF/UA file; returns (pdf bytes, page count)."""
+    document = render_document(template_name, context)
     return pdf_ua_repair(document.write_pdf(**PDF_OPTIONS)), len(document.pages)
 
 
