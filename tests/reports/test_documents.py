@@ -54,8 +54,16 @@ EDGE = 0.5 * INCH
 # --- worst-case data ------------------------------------------------------------------
 
 
+_NAMES = iter(range(10, 10000))
+
+
+def _unique_long_name() -> str:
+    """LONG_NAME, its last two characters made unique (jurisdiction names are unique)."""
+    return f"{LONG_NAME[:-2]}{next(_NAMES) % 100:02d}"
+
+
 def _application(outcome=None):
-    jurisdiction = JurisdictionFactory(name=LONG_NAME)
+    jurisdiction = JurisdictionFactory(name=_unique_long_name())
     application = ApplicationFactory(jurisdiction=jurisdiction, submitted=True)
     people = {
         "chief_executive": ("Terrence Hall", "Mayor"),
@@ -87,7 +95,7 @@ def _application(outcome=None):
 
 
 def _site(engagements: int):
-    site = SiteFactory(jurisdiction=JurisdictionFactory(name=LONG_NAME))
+    site = SiteFactory(jurisdiction=JurisdictionFactory(name=_unique_long_name()))
     TeamMember.objects.create(
         site=site, role=TeamMember.Role.values[0], name=LONG_NAME, email=LONG_EMAIL
     )
@@ -430,7 +438,7 @@ def test_letters_are_letters(case, rendered, program_admin):
     head = first.index("November 20, 2026")
     addressee = first.index("Terrence Hall Mayor")
     assert head < addressee < first.index("Dear Mayor Hall:")
-    assert flat(LONG_NAME)[:40] in first  # the jurisdiction in the addressee block
+    assert flat(LONG_NAME)[:30] in first  # the jurisdiction in the addressee block
     name, title = SIGNATORY
     assert f"Sincerely, {name} {title}" in everything
     assert "cc: Dolores Ibáñez-Øvergaard" in everything
