@@ -347,7 +347,7 @@ def test_pdf_ua_structure(case, rendered):
         tags = [str(e.S) for e in elements]
         # Every TH says which cells it heads.
         headers = [e for e in elements if e.S == "/TH"]
-        assert headers, case
+        assert headers or "<table" not in result.html, case
         assert all("/Scope" in e.A for e in headers), case
         # One /Table per HTML table, however many pages it spans.
         assert tags.count("/Table") == result.html.count("<table"), case
