@@ -344,7 +344,6 @@ def test_pdf_ua_structure(case, rendered):
         with pdf.open_metadata() as meta:
             assert meta.get("dc:title"), "title in XMP (PDF/UA)"
         elements = list(_elements(root.StructTreeRoot))
-        tags = [str(e.S) for e in elements]
         # Every TH says which cells it heads.
         headers = [e for e in elements if e.S == "/TH"]
         assert headers or "<table" not in result.html, case
