@@ -12,7 +12,7 @@ PORT ?= 8000
 # System libraries WeasyPrint needs (Debian names).
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat backup restore clean
+.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat backup restore clean pdf-samples
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,11 @@ lint: venv ## ruff lint and format check, and the apps' import layers (import-li
 fmt: venv ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+pdf-samples: demo ## Page images of one example PDF per report kind, under docs/pdf-samples/
+	@command -v pdftoppm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get install -y -qq poppler-utils >/dev/null; } || { echo "pdftoppm (poppler-utils) is required"; exit 1; }
+	$(PY) manage.py pdf_samples $(PDF_SAMPLES_ARGS)
 
 bench: venv system-deps ## Measure pages, queries, submissions and PDFs (see README)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \

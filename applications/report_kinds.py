@@ -1,6 +1,6 @@
 """The SOI receipt ("soi_packet"), rendered by the reports pipeline."""
 
-from reports.kinds import ReportKind, register
+from reports.kinds import EXTERNAL, ReportKind, register
 
 from .access import applications_visible_to
 from .models import Application
@@ -58,5 +58,6 @@ SOI_PACKET = register(
         filename=soi_packet_filename,
         # The applicant cannot request a receipt again: the sweeper keeps trying.
         rerun_until_ready=True,
+        audience=EXTERNAL,  # the applicant's own receipt: unmarked
     )
 )

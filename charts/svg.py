@@ -25,13 +25,25 @@ class Chart:
     title: str
     description: str
     rows: list[tuple[str, float]]
+    # The same chart whose <title> states the finding (the description): WeasyPrint
+    # makes the <title> the figure's /Alt in the tagged PDF. Pages keep the short
+    # title, since they name the description through aria-labelledby already.
+    pdf_svg: SafeString = mark_safe("")
 
     def __str__(self):
         return self.svg
 
+    @property
+    def is_empty(self) -> bool:
+        """No bar above zero: reports print one line of text instead of an empty plot."""
+        return not any(value for _, value in self.rows)
+
 
 def _format(value: float) -> str:
-    return f"{value:g}" if value != int(value) else str(int(value))
+    """180000 -> "180,000"; 2.5 -> "2.5" (thousands separators, no trailing zeros)."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _svg_root(width: int, height: int, chart_id: str, title: str, description: str, fixed: bool):
@@ -72,7 +84,16 @@ def _text(parent, x, y, text, *, anchor="start", size=12, cls="label", weight=No
 
 def _finish(root, title, description, rows) -> Chart:
     markup = ET.tostring(root, encoding="unicode", short_empty_elements=True)
-    return Chart(svg=mark_safe(markup), title=title, description=description, rows=rows)  # noqa: S308 - built by ElementTree, every text escaped
+    root.find("title").text = f"{title}. {description}"
+    pdf_markup = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    # Built by ElementTree, every text escaped.
+    return Chart(
+        svg=mark_safe(markup),  # noqa: S308
+        title=title,
+        description=description,
+        rows=rows,
+        pdf_svg=mark_safe(pdf_markup),  # noqa: S308
+    )
 
 
 def _describe(description: str, rows) -> str:

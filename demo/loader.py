@@ -18,6 +18,7 @@ from django.test import override_settings
 from applications.demo import load_demo_applications
 from engagements.demo import load_demo_engagements
 from outcomes.demo import load_demo_outcomes
+from reports.demo import load_demo_report_settings
 from reviews.demo import load_demo_reviews
 from sites.demo import load_demo_sites
 
@@ -29,6 +30,7 @@ DemoStep = Callable[[], list[str]]
 # reviews and decisions, whose selections create sites -> the other sites -> their engagements).
 DEMO_STEPS: list[DemoStep] = [
     load_demo_users,
+    load_demo_report_settings,  # before reviews: released decisions need a letter signatory
     load_demo_applications,
     load_demo_reviews,
     load_demo_sites,

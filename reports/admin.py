@@ -22,7 +22,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportSettings)
 class ReportSettingsAdmin(SimpleHistoryAdmin):
-    list_display = ["marking", "updated_at"]
+    list_display = ["marking", "signatory_name", "updated_at"]
 
     def has_add_permission(self, request):
         return not ReportSettings.objects.exists()

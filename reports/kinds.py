@@ -32,6 +32,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from reports.models import Report
 
 
+# Who reads a kind's PDFs. Internal: DOJ staff; the PDF carries the CUI banner and
+# designation block from the report settings. External: the applicant (receipt,
+# letters); no handling marking.
+INTERNAL = "internal"
+EXTERNAL = "external"
+
+
 class UnknownReportKind(LookupError):
     """No kind is registered under this slug."""
 
@@ -60,6 +67,17 @@ class ReportKind:
     # sweeper re-runs a failed one, whatever the error, until it succeeds or its
     # attempts run out, and then program admins are alerted.
     rerun_until_ready: bool = False
+    # INTERNAL (marked CUI) or EXTERNAL (sent to applicants, unmarked). Internal by
+    # default: a kind that forgets to say is marked rather than leaked unmarked.
+    audience: str = INTERNAL
+
+    def __post_init__(self):
+        if self.audience not in (INTERNAL, EXTERNAL):
+            raise ValueError(f"audience must be {INTERNAL!r} or {EXTERNAL!r}")
+
+    @property
+    def is_internal(self) -> bool:
+        return self.audience == INTERNAL
 
     def filename_for(self, report: Report) -> str:
         name = self.filename(report) if self.filename else f"{self.slug}-{report.pk}.pdf"

@@ -4,7 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-DEFAULT_MARKING = "CONTROLLED UNCLASSIFIED INFORMATION // FOR OFFICIAL USE ONLY"
+# The CUI banner of the CUI Marking Handbook. FOUO is a retired legacy marking and
+# is never combined with CUI; a category or dissemination control is added here by
+# the program admin when one applies (e.g. "CUI//FEDCON").
+DEFAULT_MARKING = "CUI"
+# The marking that shipped before, replaced by data migration 0004.
+RETIRED_MARKING = "CONTROLLED UNCLASSIFIED INFORMATION // FOR OFFICIAL USE ONLY"
 
 
 class Report(models.Model):
@@ -101,11 +106,43 @@ class Report(models.Model):
 class ReportSettings(models.Model):
     """The program's report settings: a single row, edited by program admins."""
 
+    # Internal reports (kind.audience == "internal") carry the banner and the
+    # designation block; letters and receipts to applicants carry neither.
     marking = models.CharField(
-        _("handling marking"),
+        _("CUI banner marking"),
         max_length=200,
         default=DEFAULT_MARKING,
-        help_text=_("Printed on the cover and at the top and bottom of every page of every PDF."),
+        help_text=_(
+            "Printed at the top and bottom of every page of internal reports, "
+            'e.g. "CUI" or "CUI//FEDCON". Never combine CUI with FOUO.'
+        ),
+    )
+    # The CUI designation indicator block printed on the first page of internal reports.
+    controlled_by = models.CharField(
+        _("controlled by"),
+        max_length=200,
+        default="U.S. Department of Justice, Office of Justice Programs, Bureau of Justice Assistance",
+    )
+    cui_category = models.CharField(
+        _("CUI category"), max_length=200, default="General Law Enforcement; General Privacy"
+    )
+    dissemination = models.CharField(
+        _("limited dissemination control"),
+        max_length=200,
+        default="FEDCON (federal employees and contractors only)",
+    )
+    point_of_contact = models.CharField(
+        _("point of contact"),
+        max_length=200,
+        default="National Public Safety Partnership program office, Bureau of Justice Assistance",
+    )
+    # Who signs the letters to applicants; letters cannot be released without one.
+    signatory_name = models.CharField(_("letter signatory: name"), max_length=150, blank=True)
+    signatory_title = models.CharField(
+        _("letter signatory: title"),
+        max_length=200,
+        blank=True,
+        help_text=_('e.g. "Director, Bureau of Justice Assistance"'),
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -116,6 +153,10 @@ class ReportSettings(models.Model):
 
     def __str__(self):
         return "Report settings"
+
+    @property
+    def has_signatory(self) -> bool:
+        return bool(self.signatory_name.strip() and self.signatory_title.strip())
 
     @classmethod
     def load(cls) -> "ReportSettings":

@@ -231,10 +231,13 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Non
 def _pdf_context(report: Report, kind) -> dict:
     context = dict(kind.build_context(report))
     requester = report.requested_by
+    report_settings = ReportSettings.load()
     context.update(
         report=report,
         report_kind=kind,
-        marking=ReportSettings.load().marking,
+        # Internal kinds only: what goes to applicants carries no handling marking.
+        marking=report_settings.marking if kind.is_internal else "",
+        report_settings=report_settings,
         generated_at=timezone.localtime(timezone.now()),  # TIME_ZONE is Eastern
         requested_by_name=(
             f"{requester.get_full_name()} ({requester.email})"
@@ -453,11 +456,26 @@ def report_sweep_stale(*, now=None) -> dict[str, int]:
     return counts
 
 
-def report_settings_update(*, marking: str, actor) -> ReportSettings:
-    """Change the handling marking printed on every PDF."""
+SETTINGS_FIELDS = (
+    "marking",
+    "controlled_by",
+    "cui_category",
+    "dissemination",
+    "point_of_contact",
+    "signatory_name",
+    "signatory_title",
+)
+
+
+def report_settings_update(*, actor, **values) -> ReportSettings:
+    """Change the marking, the CUI designation block or the letter signatory."""
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a report setting: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         obj = ReportSettings.load()
-        obj.marking = marking
-        obj._history_user = actor  # audit: who changed the marking
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj._history_user = actor  # audit: who changed the marking or the signatory
         obj.save()
     return obj

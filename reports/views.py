@@ -179,7 +179,7 @@ def report_settings(request):
     current = ReportSettings.load()
     form = ReportSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        report_settings_update(marking=form.cleaned_data["marking"], actor=request.user)
-        messages.success(request, "Report settings saved. New reports use the new marking.")
+        report_settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, "Report settings saved. New reports use the new settings.")
         return redirect("reports:settings")
     return render(request, "reports/reportsettings_form.html", {"form": form})

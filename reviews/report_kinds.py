@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from reports.kinds import ReportKind, register
+from reports.kinds import EXTERNAL, ReportKind, register
 
 from .access import can_see_all
 
@@ -31,16 +31,28 @@ def _decision(report):
 
 
 def decision_letter_context(report) -> dict:
+    from django.utils import timezone
+
+    from reports.letters import letter_signatory, salutation
+
     decision = _decision(report)
     application = decision.application
     contacts = {c.role: c for c in application.contacts.all()}
+    addressee = contacts.get("chief_executive")
+    cc = [contacts[role] for role in ("agency_head", "point_of_contact") if role in contacts]
     return {
         "decision": decision,
         "application": application,
         "jurisdiction": application.jurisdiction,
         "cycle": application.cycle,
-        "addressee": contacts.get("chief_executive"),
+        "addressee": addressee,
         "point_of_contact": contacts.get("point_of_contact"),
+        "salutation": salutation(addressee.name, addressee.title) if addressee else None,
+        "cc": [c for c in cc if c.name],
+        # The letter is dated the day the decision was released (today for a preview).
+        "letter_date": timezone.localtime(decision.released_at or timezone.now()).date(),
+        # No signatory: the render fails with the message naming who must set it.
+        "signatory": letter_signatory(),
         "selected": decision.outcome == decision.Outcome.SELECTED,
     }
 
@@ -103,6 +115,7 @@ DECISION_LETTER = register(
         can_view=decision_letter_can_view,
         on_ready=decision_letter_ready,
         filename=decision_letter_filename,
+        audience=EXTERNAL,  # sent to the jurisdiction: a letter, unmarked
     )
 )
 

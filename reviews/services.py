@@ -391,9 +391,15 @@ def decision_reverse(*, decision: Decision, reason: str, actor) -> Decision:
 @transaction.atomic
 def decisions_release(*, cycle: Cycle, actor) -> list[Decision]:
     """Show a cycle's decisions to applicants and request each one's PDF letter."""
+    from reports.letters import SignatoryMissing, letter_signatory
     from reports.services import report_request
 
     _require(actor, "reviews.release_decisions", "Only a selecting official can release.")
+    try:
+        # A letter must be signed by a named official: nothing is released without one.
+        letter_signatory()
+    except SignatoryMissing as exc:
+        raise ReviewError(str(exc)) from None
     undecided = (
         Application.objects.filter(cycle=cycle, status=Application.Status.SUBMITTED)
         .exclude(Exists(Decision.objects.filter(application=OuterRef("pk"), reversed_at=None)))

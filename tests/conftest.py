@@ -137,6 +137,21 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
+def letter_signatory(db):
+    """The letter signatory a program admin configures; letters are not released without it."""
+    from reports.models import ReportSettings
+
+    ReportSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "signatory_name": "Karen L. Friedman",
+            "signatory_title": "Director, Bureau of Justice Assistance",
+        },
+    )
+    return ReportSettings.load()
+
+
+@pytest.fixture
 def applicant(db):
     return ApplicantFactory()
 

@@ -145,6 +145,7 @@ def site_engagement_context(report) -> dict:
         "by_focus_area": by_focus_area,
         "follow_ups": follow_ups,
         "charts": charts,
+        "chart_unit": chart_unit,
     }
 
 

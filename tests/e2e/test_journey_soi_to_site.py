@@ -774,6 +774,14 @@ def test_journeys_from_sign_up_to_site_report(page, person, pdf_worker, tmp_path
     timings["2 reviewer"] = time.monotonic() - mark
 
     mark = time.monotonic()
+    # Letters are signed by the signatory a program admin configured (no release without).
+    from reports.services import report_settings_update
+
+    report_settings_update(
+        actor=None,
+        signatory_name="Karen Friedman",
+        signatory_title="Director, Bureau of Justice Assistance",
+    )
     official_selects_and_releases(so, cycle, reference)
     applicant_sees_decision(page, reference)
     timings["3 selecting official"] = time.monotonic() - mark

@@ -55,7 +55,8 @@ def test_status_moves_queued_rendering_ready(
     applicant, monkeypatch, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks():  # not executed: the row stays queued
-        report = report_request(kind="test-figures", params={"rows": 2}, actor=applicant)
+        # 60 rows: more than one page, now that the content starts on page 1.
+        report = report_request(kind="test-figures", params={"rows": 60}, actor=applicant)
     assert Report.objects.get(pk=report.pk).status == Report.Status.QUEUED
 
     seen_while_rendering = []
@@ -249,11 +250,11 @@ def test_render_of_a_deleted_report_does_nothing_and_logs_why(caplog, mailoutbox
 
 
 def test_settings_default_marking_and_audited_update(program_admin):
-    assert ReportSettings.load().marking == (
-        "CONTROLLED UNCLASSIFIED INFORMATION // FOR OFFICIAL USE ONLY"
-    )
-    report_settings_update(marking="CUI", actor=program_admin)
+    # The CUI banner, never joined with the retired FOUO marking.
+    assert ReportSettings.load().marking == "CUI"
+    assert "OFFICIAL USE" not in ReportSettings.load().marking
+    report_settings_update(marking="CUI//FEDCON", actor=program_admin)
     settings_row = ReportSettings.load()
-    assert settings_row.marking == "CUI"
+    assert settings_row.marking == "CUI//FEDCON"
     assert settings_row.history.latest().history_user == program_admin
     assert ReportSettings.objects.count() == 1

@@ -5,6 +5,12 @@ from tests.conftest import make_staff
 from tests.factories import ApplicationFactory, CycleFactory
 
 
+@pytest.fixture(autouse=True)
+def _signatory_configured(letter_signatory):
+    """Release needs a letter signatory; tests of its absence clear it themselves."""
+    return letter_signatory
+
+
 @pytest.fixture
 def cycle(db):
     return CycleFactory()
