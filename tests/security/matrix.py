@@ -29,8 +29,8 @@ from api.services import api_token_create
 from applications.factories_support import pdf_bytes
 from applications.models import JurisdictionInvitation
 from engagements.models import Attachment, FollowUpAction, ImportJob, NarrativeUpdate
-from notifications.services import unsubscribe_token
 from notifications.models import Email, SentReminder
+from notifications.services import unsubscribe_token
 from outcomes.models import OutcomeDueDate, OutcomeImport, OutcomeYear
 from reports.models import Report
 from reviews.models import ConflictDeclaration, Decision, Review, ReviewAssignment
