@@ -21,12 +21,17 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import SecurityEvent
+from api.services import api_token_create
 from applications.factories_support import pdf_bytes
 from applications.models import JurisdictionInvitation
-from engagements.models import Attachment, FollowUpAction, NarrativeUpdate
+from engagements.models import Attachment, FollowUpAction, ImportJob, NarrativeUpdate
+from notifications.models import Email, SentReminder
+from notifications.services import unsubscribe_token
+from outcomes.models import OutcomeDueDate, OutcomeImport, OutcomeYear
 from reports.models import Report
 from reviews.models import ConflictDeclaration, Decision, Review, ReviewAssignment
 from sites.models import Goal, TeamMember
@@ -64,7 +69,10 @@ MFA = "mfa"  # redirect to the authenticator enrolment page
 DENY_403 = "403"
 DENY_404 = "404"
 NOT_ALLOWED = "405"  # method not allowed (says nothing about the object)
-CODES = {OK, LOGIN, MFA, DENY_403, DENY_404, NOT_ALLOWED}
+# The read API (api/) answers problem+json instead of redirecting: 401 with a Bearer
+# challenge to a caller without credentials (its "login"); 403/404 as the pages do.
+UNAUTHENTICATED = "401"
+CODES = {OK, LOGIN, MFA, DENY_403, DENY_404, NOT_ALLOWED, UNAUTHENTICATED}
 
 
 def classify(response) -> str:
@@ -222,6 +230,51 @@ class World:
         SecurityEvent.objects.create(
             kind=SecurityEvent.Kind.ADMIN_REFUSED, actor=self.padmin, detail="matrix world"
         )
+        # A's receipt that failed: program admins may ask for it again, its requester may not.
+        self.report_a = Report.objects.create(
+            kind="soi_packet",
+            params={"application_id": self.submitted_a.pk},
+            requested_by=self.app_a,
+            status=Report.Status.FAILED,
+        )
+        # Outcome figures of A's site for last year (still editable: status "due").
+        self.outcome_year = timezone.localdate().year - 1
+        self.outcome = OutcomeYear.objects.create(site=self.site_a, year=self.outcome_year)
+        # Rows for the admin's object URLs of the new apps (the admin redirects to its index
+        # for a missing object, which would hide whether the page refuses the principal).
+        OutcomeDueDate.objects.create(
+            year=self.outcome_year, due_on=datetime.date(2026, 6, 30), set_by=self.padmin
+        )
+        email = Email.objects.create(
+            kind="deadline_reminder",
+            user=self.app_a,
+            to=self.app_a.email,
+            subject="Your Statement of Interest is still a draft",
+            text_body="Reminder.",
+            html_body="<p>Reminder.</p>",
+        )
+        SentReminder.objects.create(
+            user=self.app_a,
+            kind="deadline_reminder",
+            subject_key=f"cycle:{self.cycle.pk}",
+            for_date=datetime.date(2026, 1, 5),
+            email=email,
+        )
+        self.outcome_import = OutcomeImport.objects.create(
+            content="site_id,year\n", file_name="figures.csv", created_by=self.padmin
+        )
+        self.import_job = ImportJob.objects.create(
+            uploaded_by=self.liaison_own, original_name="engagements.csv"
+        )
+        self.api_token, _secret = api_token_create(
+            user=self.rev_assigned,
+            name="matrix",
+            scopes=["sites"],
+            expires_on=timezone.localdate() + datetime.timedelta(days=30),
+            actor=self.rev_assigned,
+        )
+        # An unsubscribe link of app_a's mail (a kind that can be turned off).
+        self.unsubscribe_token = unsubscribe_token(self.app_a, "deadline_reminder")
 
     def user(self, principal: str):
         return None if principal == "anon" else getattr(self, principal)
