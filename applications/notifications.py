@@ -49,3 +49,29 @@ def send_receipt_confirmation(*, application: Application) -> None:
     body = render_to_string("applications/email/receipt_confirmation.txt", context)
     # One message per person: colleagues' addresses are not shared through the To line.
     send_mass_mail([(subject, body, None, [address]) for address in recipients])
+
+
+def send_signature_request(*, request_id: int, token: str) -> None:
+    """Mail the chief legal officer the single-use signing link (the only copy of the token).
+
+    All signing mail goes through this one function, so it can move with the rest of the
+    portal's mail."""
+    from .models import SignatureRequest
+
+    request = SignatureRequest.objects.select_related(
+        "application__jurisdiction", "application__cycle", "requested_by"
+    ).get(pk=request_id)
+    if request.status not in SignatureRequest.PENDING:
+        return  # cancelled or replaced before the worker ran: the link is void anyway
+    context = {
+        "request": request,
+        "application": request.application,
+        "sign_url": _absolute(reverse("applications:sign_link", args=[token])),
+    }
+    send_mail(
+        subject="[PSP Portal] Please sign the Section 1373 certification for "
+        f"{request.application.jurisdiction}",
+        message=render_to_string("applications/email/signature_request.txt", context),
+        from_email=None,
+        recipient_list=[request.officer_email],
+    )

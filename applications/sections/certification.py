@@ -1,58 +1,61 @@
-"""6. Section 1373 certification by the chief legal officer, or why it cannot be made.
+"""6. Section 1373 certification, signed by the chief legal officer personally.
 
-What was signed (text version, hash, signer, time, address) is stamped at submission
-by `application_submit`; this section keeps the draft's answers.
+The applicant names the officer (name, title, email) and sends a signing request
+(applications.services.signatures); the officer signs as themselves on their own page
+(applications.views.signing). The certification's answers on the section row
+(certifies, typed signature, explanation, signer, time, address, text version) are
+copied from the officer's signature and cleared when a later edit supersedes it.
 """
 
 from ..forms import CertificationForm
-from ..models import Application, Certification
+from ..models import Application, Certification, SignatureRequest
 from ..texts import SECTION_1373_SUMMARY
 from .base import Section, own_keys, save_row
 
-FIELDS = (
-    "clo_name",
-    "clo_title",
-    "clo_email",
-    "certifies",
-    "typed_signature",
-    "cannot_certify_explanation",
-)
+FIELDS = ("clo_name", "clo_title", "clo_email")
+SIGNATURE_MISSING = "Signature of the chief legal officer named"
+
+
+def current_signature(app: Application) -> SignatureRequest | None:
+    """The officer's signature if it still stands and was made by the officer named."""
+    cert = getattr(app, "certification", None)
+    signature = cert.signature if cert is not None else None
+    if signature is None or signature.status != SignatureRequest.Status.SIGNED:
+        return None
+    if signature.officer_email.lower() != (cert.clo_email or "").lower():
+        return None
+    return signature
 
 
 def missing(app: Application) -> list[str]:
     cert = getattr(app, "certification", None)
     if cert is None:
-        return ["Chief legal officer's name, title and email", "Certify or explain why not"]
+        return ["Chief legal officer's name, title and email", SIGNATURE_MISSING]
     gaps = []
     for attr, label in (("clo_name", "name"), ("clo_title", "title"), ("clo_email", "email")):
         if not getattr(cert, attr):
             gaps.append(f"Chief legal officer's {label}")
-    if cert.certifies is None:
+    signature = current_signature(app)
+    if signature is None:
+        gaps.append(SIGNATURE_MISSING)
+    elif signature.certifies is None:
         gaps.append("Certify or explain why not")
-    elif cert.certifies and not cert.typed_signature:
-        gaps.append("Typed signature")
-    elif cert.certifies is False and not cert.cannot_certify_explanation.strip():
+    elif signature.certifies is False and not signature.cannot_certify_explanation.strip():
         gaps.append("Explanation of why the jurisdiction cannot certify")
     return gaps
 
 
 def forms(app: Application, data=None) -> list:
     cert = getattr(app, "certification", None)
-    return [CertificationForm(data, initial=CertificationForm.initial_from(cert))]
+    return [CertificationForm(data, initial=CertificationForm.initial_from(cert), application=app)]
 
 
 def cleaned(forms: list) -> dict:
-    form = forms[0]
-    data = form.cleaned_data
+    data = forms[0].cleaned_data
     return {
-        "clo_name": data["clo_name"].strip(),
+        "clo_name": " ".join(data["clo_name"].split()),
         "clo_title": data["clo_title"].strip(),
-        "clo_email": data["clo_email"],
-        "certifies": form.certifies,
-        "typed_signature": " ".join(data["typed_signature"].split()) if form.certifies else "",
-        "cannot_certify_explanation": data["cannot_certify_explanation"].strip()
-        if form.certifies is False
-        else "",
+        "clo_email": data["clo_email"].lower(),
     }
 
 
@@ -60,15 +63,22 @@ def save(locked: Application, data: dict, actor) -> list[str]:
     cert = Certification.objects.filter(application=locked).first() or Certification(
         application=locked
     )
+    before = (cert.clo_name, cert.clo_email.lower())
     for name in own_keys(data, FIELDS, "certification"):
         setattr(cert, name, data[name])
     save_row(cert, actor)
+    if (cert.clo_name, cert.clo_email.lower()) != before:
+        # A pending link sent to someone else must not stay usable.
+        from ..services.signatures import signature_requests_cancel_pending
+
+        signature_requests_cancel_pending(application=locked, actor=actor)
     return []
 
 
 def snapshot(app: Application) -> dict:
     cert = getattr(app, "certification", None)
     text = app.cycle.certification_text
+    signature = current_signature(app)
     return {
         "text_version": text.version,
         "text_sha256": text.sha256,
@@ -79,13 +89,28 @@ def snapshot(app: Application) -> dict:
         "certifies": cert.certifies if cert else None,
         "typed_signature": cert.typed_signature if cert else "",
         "cannot_certify_explanation": cert.cannot_certify_explanation if cert else "",
+        "signature": {
+            "signer_name": signature.signer_name,
+            "signer_email": signature.signer.email,
+            "title": signature.officer_title,
+            "signed_at": signature.signed_at.isoformat(),
+            "text_version": signature.text_version.version,
+            "text_sha256": signature.text_sha256,
+            "content_sha256": signature.content_sha256,
+        }
+        if signature
+        else None,
     }
 
 
 def context(app: Application) -> dict:
+    from ..services.signatures import current_request
+
     return {
         "certification_text": app.cycle.certification_text,
         "section_1373_summary": SECTION_1373_SUMMARY,
+        "signing_request": current_request(app),
+        "signature": current_signature(app),
     }
 
 
@@ -97,7 +122,11 @@ SECTION = Section(
     snapshot=snapshot,
     summary_template="applications/sections/certification_summary.html",
     # One row per SOI: joined, not a separate query.
-    select_related=("certification", "cycle__certification_text"),
+    select_related=(
+        "certification__signature__signer",
+        "certification__signature__text_version",
+        "cycle__certification_text",
+    ),
     forms=forms,
     cleaned=cleaned,
     save=save,
