@@ -499,9 +499,10 @@ class SignCertificationForm(HelperMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == self.CANNOT and not (
-            data.get("cannot_certify_explanation") or ""
-        ).strip():
+        if (
+            data.get("decision") == self.CANNOT
+            and not (data.get("cannot_certify_explanation") or "").strip()
+        ):
             self.add_error(
                 "cannot_certify_explanation", "Explain why the jurisdiction cannot certify."
             )

@@ -62,7 +62,14 @@ def _snapshot_data(application: Application) -> dict:
 # What the chief legal officer's signature covers: every answer, and the officer named,
 # but not the signature itself nor the submission stamps (set later, by the submitter).
 _NOT_CONTENT = ("reference_number", "submitted_at", "submitted_by", "attestation")
-_CERTIFICATION_CONTENT = ("text_version", "text_sha256", "text", "clo_name", "clo_title", "clo_email")
+_CERTIFICATION_CONTENT = (
+    "text_version",
+    "text_sha256",
+    "text",
+    "clo_name",
+    "clo_title",
+    "clo_email",
+)
 
 
 def content_digest(application: Application) -> str:

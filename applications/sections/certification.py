@@ -7,6 +7,10 @@ The applicant names the officer (name, title, email) and sends a signing request
 copied from the officer's signature and cleared when a later edit supersedes it.
 """
 
+from datetime import datetime
+
+from django.db.models import Prefetch
+
 from ..forms import CertificationForm
 from ..models import Application, Certification, SignatureRequest
 from ..texts import SECTION_1373_SUMMARY
@@ -35,12 +39,15 @@ def missing(app: Application) -> list[str]:
     for attr, label in (("clo_name", "name"), ("clo_title", "title"), ("clo_email", "email")):
         if not getattr(cert, attr):
             gaps.append(f"Chief legal officer's {label}")
-    signature = current_signature(app)
-    if signature is None:
+    # `signature` is set only by the officer's signing service and cleared whenever the
+    # signature stops covering the SOI or the officer named changes (services.signatures),
+    # so its id alone says a current signature stands; the answer fields are its copy.
+    # Reading ids and copies keeps this free of queries wherever "certification" is joined.
+    if cert.signature_id is None:
         gaps.append(SIGNATURE_MISSING)
-    elif signature.certifies is None:
+    elif cert.certifies is None:
         gaps.append("Certify or explain why not")
-    elif signature.certifies is False and not signature.cannot_certify_explanation.strip():
+    elif cert.certifies is False and not cert.cannot_certify_explanation.strip():
         gaps.append("Explanation of why the jurisdiction cannot certify")
     return gaps
 
@@ -103,13 +110,17 @@ def snapshot(app: Application) -> dict:
     }
 
 
-def context(app: Application) -> dict:
-    from ..services.signatures import current_request
+def latest_request(app: Application) -> SignatureRequest | None:
+    """The latest request not replaced by a resend (from the prefetch)."""
+    requests = getattr(app, "live_signature_requests", None)
+    return requests[0] if requests else None
 
+
+def context(app: Application) -> dict:
     return {
         "certification_text": app.cycle.certification_text,
         "section_1373_summary": SECTION_1373_SUMMARY,
-        "signing_request": current_request(app),
+        "signing_request": latest_request(app),
         "signature": current_signature(app),
     }
 
@@ -127,9 +138,43 @@ SECTION = Section(
         "certification__signature__text_version",
         "cycle__certification_text",
     ),
+    prefetch_related=(
+        Prefetch(
+            "signature_requests",
+            queryset=SignatureRequest.objects.exclude(status=SignatureRequest.Status.REPLACED)
+            .select_related("signer")
+            .order_by("-sent_at", "-pk"),
+            to_attr="live_signature_requests",
+        ),
+    ),
     forms=forms,
     cleaned=cleaned,
     save=save,
     template="applications/sections/certification.html",
     context=context,
 )
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower() if email else ""
+
+
+def signature_for_staff(app: Application, part: dict) -> dict | None:
+    """Who signed and when (from the summary part), and whether the signer's email domain
+    differs from every other contact's: a flag for staff to look at, never a block."""
+    signature = (part or {}).get("signature")
+    if not signature:
+        return None
+    others = {
+        _domain(contact.email)
+        for contact in app.contacts.all()  # prefetched by with_sections
+        if contact.email and contact.role != contact.Role.CHIEF_LEGAL_OFFICER
+    }
+    domain = _domain(signature["signer_email"])
+    return {
+        **signature,
+        "signed_at": datetime.fromisoformat(signature["signed_at"]),
+        "domain": domain,
+        "other_domains": sorted(others),
+        "domain_mismatch": bool(others) and domain not in others,
+    }

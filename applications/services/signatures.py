@@ -7,6 +7,7 @@ the signature. Each move is one function here and names the acting user.
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from accounts.access import has_verified_email
 from accounts.models import User
 
-from ..models import Application, Certification, SignatureRequest
+from ..models import SIGNING_LINK_DAYS, Application, Certification, SignatureRequest
 from ..sections import with_sections
 from ..snapshot import content_digest
 from .drafts import ApplicationError
@@ -68,8 +69,11 @@ def _close_live_requests(application: Application, status: str, actor: User) -> 
     now = timezone.now()
     live = SignatureRequest.objects.select_for_update().filter(
         application=application,
-        status__in=[*SignatureRequest.PENDING, SignatureRequest.Status.SIGNED,
-                    SignatureRequest.Status.DECLINED],
+        status__in=[
+            *SignatureRequest.PENDING,
+            SignatureRequest.Status.SIGNED,
+            SignatureRequest.Status.DECLINED,
+        ],
     )
     for row in live:
         if not row.can_move_to(status):
@@ -109,7 +113,10 @@ def signature_request_send(
         )
     _close_live_requests(locked, SignatureRequest.Status.REPLACED, actor)
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     request = SignatureRequest(
+        sent_at=now,
+        expires_at=now + timedelta(days=SIGNING_LINK_DAYS),
         application=locked,
         officer_name=cert.clo_name,
         officer_title=cert.clo_title,
@@ -216,9 +223,9 @@ def signature_sign(
     # finishes before the digest is taken, so the signature covers what is stored.
     application = Application.objects.select_for_update().get(pk=request.application_id)
     request = _check_link(
-        SignatureRequest.objects.select_for_update().select_related("application").get(
-            pk=request.pk
-        )
+        SignatureRequest.objects.select_for_update()
+        .select_related("application")
+        .get(pk=request.pk)
     )
     _check_person(request, actor)
     if request.signer_id != actor.pk:
@@ -232,7 +239,7 @@ def signature_sign(
         raise SigningRefused("Add your full name to your account before signing.")
     if normalized_name(typed_name) != normalized_name(actor.full_name):
         raise SigningRefused(
-            "Type your full name exactly as it is on your account: " f"{actor.full_name}."
+            f"Type your full name exactly as it is on your account: {actor.full_name}."
         )
     full = with_sections(Application.objects.filter(pk=application.pk)).get()
     text = full.cycle.certification_text
@@ -267,9 +274,9 @@ def signature_sign(
 def signature_decline(*, request: SignatureRequest, actor: User, reason: str) -> SignatureRequest:
     """The officer declines to sign this request (for example: not the right person)."""
     request = _check_link(
-        SignatureRequest.objects.select_for_update().select_related("application").get(
-            pk=request.pk
-        )
+        SignatureRequest.objects.select_for_update()
+        .select_related("application")
+        .get(pk=request.pk)
     )
     _check_person(request, actor)
     reason = (reason or "").strip()
@@ -291,10 +298,9 @@ def signature_supersede_if_changed(*, locked: Application, actor: User) -> bool:
         return False
     signature = cert.signature
     full = with_sections(Application.objects.filter(pk=locked.pk)).get()
-    named = (
-        signature.officer_email.lower() == (cert.clo_email or "").lower()
-        and normalized_name(signature.officer_name) == normalized_name(cert.clo_name)
-    )
+    named = signature.officer_email.lower() == (cert.clo_email or "").lower() and normalized_name(
+        signature.officer_name
+    ) == normalized_name(cert.clo_name)
     if named and signature.content_sha256 == content_digest(full):
         return False  # saved without a change: the signature still covers the content
     signature.status = SignatureRequest.Status.SUPERSEDED

@@ -12,6 +12,7 @@ from ..access import (
     applications_of_my_jurisdiction,
     applications_visible_to,
     can_edit,
+    can_read_all,
     can_submit,
     can_view_history,
     can_withdraw,
@@ -41,6 +42,7 @@ from ..services import (
     letter_add,
     letter_remove,
 )
+from ..sections.certification import signature_for_staff
 from ..snapshot import build_snapshot
 from .common import client_ip, load_full
 from .history import application_history
@@ -147,6 +149,9 @@ def detail(request, pk):
             "editable": can_edit(user, application),
             "can_withdraw": can_withdraw(user, application),
             "history": application_history(application) if can_view_history(user) else None,
+            "signature_check": signature_for_staff(application, summary.get("certification"))
+            if can_read_all(user)
+            else None,
         },
     )
 

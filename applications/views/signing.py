@@ -154,7 +154,9 @@ def certify_decline(request, pk):
     form = DeclineSigningForm(request.POST)
     if form.is_valid():
         try:
-            signature_decline(request=signing, actor=request.user, reason=form.cleaned_data["reason"])
+            signature_decline(
+                request=signing, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except SigningRefused as exc:
             messages.error(request, str(exc))
         else:
