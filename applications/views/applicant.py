@@ -30,6 +30,7 @@ from ..forms import (
 )
 from ..models import Cycle, JurisdictionInvitation, Letter
 from ..sections import application_progress, with_sections
+from ..sections.certification import signature_for_staff
 from ..services import (
     ApplicationError,
     InvitationError,
@@ -42,7 +43,6 @@ from ..services import (
     letter_add,
     letter_remove,
 )
-from ..sections.certification import signature_for_staff
 from ..snapshot import build_snapshot
 from .common import client_ip, load_full
 from .history import application_history
