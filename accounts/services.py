@@ -88,3 +88,11 @@ def staff_account_send_welcome(*, user_id: int) -> None:
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         text=body,
     )
+
+
+def account_name_set(*, user: User, full_name: str, actor: User) -> User:
+    """Record the person's full name on their account (audited)."""
+    user.full_name = " ".join(full_name.split())
+    user._history_user = actor
+    user.save(update_fields=["full_name"])
+    return user

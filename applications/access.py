@@ -80,3 +80,25 @@ def can_manage_cycles(user) -> bool:
 
 def can_view_history(user) -> bool:
     return can_read_all(user)
+
+
+def signature_requests_of_official(user) -> QuerySet:
+    """The "certifying official" capacity: the requests this account opened as the officer.
+
+    It opens the certification page and the read-only summary of those SOIs only; no
+    other page of the jurisdiction reads it."""
+    from .models import SignatureRequest
+
+    if not user.is_authenticated:
+        return SignatureRequest.objects.none()
+    return SignatureRequest.objects.filter(signer=user)
+
+
+def get_signature_request_for(user, pk: int):
+    # 404, not 403: nobody learns that another officer's request exists.
+    return get_object_or_404(
+        signature_requests_of_official(user).select_related(
+            "application__jurisdiction", "application__cycle__certification_text"
+        ),
+        pk=pk,
+    )

@@ -28,7 +28,12 @@ from accounts import roles
 from accounts.models import Jurisdiction, User
 from program.focus_areas import FocusArea
 
-from .factories_support import certification_text_v1, pdf_bytes, question_set_v1
+from .factories_support import (
+    certification_text_v1,
+    officer_account,
+    pdf_bytes,
+    question_set_v1,
+)
 from .models import Application, Contact, CrimeFigures, Cycle, IceAnswer, Letter, NationalCrimeRate
 from .services import (
     application_section_save,
@@ -38,6 +43,9 @@ from .services import (
     cycle_save,
     letter_add,
     national_rate_save,
+    signature_request_open,
+    signature_request_send,
+    signature_sign,
 )
 
 EASTERN = ZoneInfo("America/New_York")
@@ -342,14 +350,7 @@ def _fill_completely(application: Application, city: DemoCity, actor: User) -> N
     _save(
         application,
         "certification",
-        {
-            "clo_name": "Pat Morgan",
-            "clo_title": "City Attorney",
-            "clo_email": f"law@{city.slug}.example.gov",
-            "certifies": True,
-            "typed_signature": "Pat Morgan",
-            "cannot_certify_explanation": "",
-        },
+        _officer(city),
         actor,
     )
     _save(
@@ -364,6 +365,31 @@ def _fill_completely(application: Application, city: DemoCity, actor: User) -> N
             ),
         },
         actor,
+    )
+    _officer_signs(application, city, actor)
+
+
+def _officer(city: DemoCity) -> dict:
+    return {
+        "clo_name": "Pat Morgan",
+        "clo_title": "City Attorney",
+        "clo_email": f"law@{city.slug}.example.gov",
+    }
+
+
+def _officer_signs(application: Application, city: DemoCity, actor: User) -> None:
+    """The city attorney signs personally, through the same services as the mailed link."""
+    signing, token = signature_request_send(application=application, actor=actor)
+    officer = officer_account(signing.officer_email, signing.officer_name)
+    signing = signature_request_open(token=token, actor=officer)
+    signature_sign(
+        request=signing,
+        actor=officer,
+        certifies=True,
+        explanation="",
+        typed_name=officer.full_name,
+        ip=DEMO_IP,
+        user_agent="PSP demo loader",
     )
 
 
@@ -392,6 +418,9 @@ def _ensure_toledo_draft(cycle: Cycle) -> tuple[Application, bool]:
     # Two of the three years typed so far; half the narrative written.
     _save(application, "crime", _crime_rows(TOLEDO, cycle.crime_years, count=2), applicant)
     _save(application, "narrative", _narrative(TOLEDO, complete=False), applicant)
+    # The city attorney has been asked to sign and has not yet.
+    _save(application, "certification", _officer(TOLEDO), applicant)
+    signature_request_send(application=application, actor=applicant)
     return application, True
 
 

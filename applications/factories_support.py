@@ -5,6 +5,7 @@ production requests.
 """
 
 import io
+import secrets
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -22,9 +23,10 @@ from .models import (
     IceAnswer,
     IceQuestionSet,
     Letter,
+    SignatureRequest,
 )
-from .sections import SECTIONS
-from .snapshot import build_snapshot, snapshot_digest
+from .sections import SECTIONS, with_sections
+from .snapshot import build_snapshot, content_digest, snapshot_digest
 from .texts import (
     CERTIFICATION_V1,
     CERTIFICATION_V1_VERSION,
@@ -137,8 +139,6 @@ def fill_sections(application: Application, freeze: bool = False) -> None:
         clo_name="Pat Counsel",
         clo_title="City Attorney",
         clo_email="counsel@example.gov",
-        certifies=True,
-        typed_signature="Pat Counsel",
     )
     qs = application.cycle.question_set
     for number in (1, 2, 3):
@@ -149,8 +149,62 @@ def fill_sections(application: Application, freeze: bool = False) -> None:
             explanation="The county, not the city, runs the jail.",
             question_set=qs,
         )
+    sign_as_officer(application)
     if freeze and application.status != Application.Status.DRAFT:
         _freeze(application)
+
+
+def officer_account(email: str, full_name: str):
+    """The chief legal officer's own account, with a verified address."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": True}
+    )
+    return user
+
+
+def sign_as_officer(application: Application, *, certifies: bool = True, explanation: str = ""):
+    """Record the named officer's signature over the SOI as it stands (test and demo data).
+
+    Mirrors applications.services.signatures.signature_sign without a mailed link."""
+    cert = Certification.objects.get(application=application)
+    officer = officer_account(cert.clo_email, cert.clo_name)
+    full = with_sections(Application.objects.filter(pk=application.pk)).get()
+    text = full.cycle.certification_text
+    at = now()
+    signing = SignatureRequest.objects.create(
+        application=application,
+        officer_name=cert.clo_name,
+        officer_title=cert.clo_title,
+        officer_email=cert.clo_email,
+        token_sha256=secrets.token_hex(32),
+        requested_by=application.created_by,
+        status=SignatureRequest.Status.SIGNED,
+        opened_at=at,
+        signer=officer,
+        certifies=certifies,
+        cannot_certify_explanation="" if certifies else explanation,
+        typed_name=officer.full_name,
+        signer_name=officer.full_name,
+        text_version=text,
+        text_sha256=text.sha256,
+        content_sha256=content_digest(full),
+        signed_at=at,
+        signer_ip="192.0.2.10",
+        signer_user_agent="factory",
+    )
+    cert.signature = signing
+    cert.certifies = certifies
+    cert.typed_signature = officer.full_name if certifies else ""
+    cert.cannot_certify_explanation = "" if certifies else explanation
+    cert.signer, cert.signed_at, cert.signer_ip = officer, at, "192.0.2.10"
+    cert.text_version, cert.text_sha256 = text, text.sha256
+    cert.save()
+    return signing
 
 
 def _freeze(application: Application) -> None:

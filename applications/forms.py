@@ -294,89 +294,50 @@ class LetterUploadForm(HelperMixin, forms.Form):
 
 @bounded_text
 class CertificationForm(HelperMixin, forms.Form):
-    CERTIFY, CANNOT = "certify", "cannot"
+    """Who signs: the chief legal officer, who then signs on their own page."""
 
-    clo_name = forms.CharField(label="Chief legal officer's name", required=False, max_length=150)
+    clo_name = forms.CharField(
+        label="Chief legal officer's full name",
+        required=False,
+        max_length=150,
+        help_text="As the officer will type it when signing.",
+    )
     clo_title = forms.CharField(
         label="Title",
         required=False,
         max_length=150,
         help_text="For example City Attorney or County Counsel.",
     )
-    clo_email = forms.EmailField(label="Email", required=False)
-    decision = forms.ChoiceField(
-        label="Certification",
+    clo_email = forms.EmailField(
+        label="Email",
         required=False,
-        widget=forms.RadioSelect,
-        choices=[
-            (CERTIFY, "I certify, as stated above"),
-            (CANNOT, "The jurisdiction cannot make this certification"),
-        ],
+        help_text="The officer's own work address. The signing link is sent there.",
+        error_messages={"invalid": "Enter an email address like name@city.gov."},
     )
-    confirm = forms.BooleanField(
-        label="I am the chief legal officer named above and I make this certification under "
-        "penalty of perjury.",
-        required=False,
-    )
-    typed_signature = forms.CharField(
-        label="Typed signature",
-        required=False,
-        max_length=150,
-        help_text="Type the chief legal officer's full name exactly as entered above.",
-    )
-    cannot_certify_explanation = forms.CharField(
-        label="Why the jurisdiction cannot certify",
-        required=False,
-        widget=forms.Textarea,
-        help_text="Required if the jurisdiction cannot certify.",
-    )
+
+    def __init__(self, *args, application=None, **kwargs):
+        self.application = application
+        super().__init__(*args, **kwargs)
 
     @staticmethod
     def initial_from(cert) -> dict:
         if cert is None:
             return {}
-        decision = {True: CertificationForm.CERTIFY, False: CertificationForm.CANNOT}.get(
-            cert.certifies, ""
-        )
-        return {
-            "clo_name": cert.clo_name,
-            "clo_title": cert.clo_title,
-            "clo_email": cert.clo_email,
-            "decision": decision,
-            "confirm": cert.certifies is True,
-            "typed_signature": cert.typed_signature,
-            "cannot_certify_explanation": cert.cannot_certify_explanation,
-        }
+        return {"clo_name": cert.clo_name, "clo_title": cert.clo_title, "clo_email": cert.clo_email}
 
-    def clean(self):
-        data = super().clean()
-        decision = data.get("decision")
-        if decision == self.CERTIFY:
-            if not data.get("confirm"):
-                self.add_error("confirm", "Check this box to certify.")
-            signature = " ".join((data.get("typed_signature") or "").split())
-            name = " ".join((data.get("clo_name") or "").split())
-            if not signature:
-                self.add_error("typed_signature", "Type the chief legal officer's name to sign.")
-            elif not name:
-                self.add_error("clo_name", "Enter the chief legal officer's name before signing.")
-            elif signature.casefold() != name.casefold():
-                self.add_error(
-                    "typed_signature",
-                    "The typed signature must match the chief legal officer's name.",
-                )
-            data["cannot_certify_explanation"] = ""
-        elif decision == self.CANNOT:
-            if not (data.get("cannot_certify_explanation") or "").strip():
-                self.add_error(
-                    "cannot_certify_explanation", "Explain why the jurisdiction cannot certify."
-                )
-            data["typed_signature"] = ""
-        return data
-
-    @property
-    def certifies(self):
-        return {self.CERTIFY: True, self.CANNOT: False}.get(self.cleaned_data.get("decision"))
+    def clean_clo_email(self):
+        email = (self.cleaned_data.get("clo_email") or "").strip()
+        if (
+            email
+            and self.application is not None
+            and self.application.jurisdiction.members.filter(email__iexact=email).exists()
+        ):
+            raise forms.ValidationError(
+                "This is the address of an applicant account of your jurisdiction. The chief "
+                "legal officer signs personally: enter the officer's own email address.",
+                code="applicant_email",
+            )
+        return email
 
 
 class IceAnswersForm(HelperMixin, forms.Form):
@@ -491,3 +452,81 @@ class NationalRateForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = NationalCrimeRate
         fields = ["year", "rate", "source_edition", "source"]
+
+
+class SignCertificationForm(HelperMixin, forms.Form):
+    """The chief legal officer's own signature (applications.views.signing)."""
+
+    CERTIFY, CANNOT = "certify", "cannot"
+
+    decision = forms.ChoiceField(
+        label="Certification",
+        widget=forms.RadioSelect,
+        choices=[
+            (CERTIFY, "I certify, as stated above"),
+            (CANNOT, "The jurisdiction cannot make this certification"),
+        ],
+        error_messages={"required": "Choose whether the jurisdiction certifies."},
+    )
+    cannot_certify_explanation = forms.CharField(
+        label="Why the jurisdiction cannot certify",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Required if the jurisdiction cannot certify.",
+    )
+    confirm = forms.BooleanField(
+        label="I am the chief legal officer named above and I make this statement under "
+        "penalty of perjury.",
+        error_messages={"required": "Check this box to sign."},
+    )
+    typed_name = forms.CharField(
+        label="Your full name",
+        max_length=150,
+        help_text="Type your full name exactly as it is on your account.",
+        error_messages={"required": "Type your full name to sign."},
+    )
+
+    def __init__(self, *args, account_name: str = "", **kwargs):
+        self.account_name = account_name
+        super().__init__(*args, **kwargs)
+
+    @property
+    def certifies(self) -> bool | None:
+        return {self.CERTIFY: True, self.CANNOT: False}.get(self.cleaned_data.get("decision"))
+
+    def clean_typed_name(self):
+        typed = " ".join((self.cleaned_data.get("typed_name") or "").split())
+        if typed.casefold() != " ".join(self.account_name.split()).casefold():
+            raise forms.ValidationError(
+                f"Type your full name exactly as it is on your account: {self.account_name}.",
+                code="name_mismatch",
+            )
+        return typed
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") == self.CANNOT
+            and not (data.get("cannot_certify_explanation") or "").strip()
+        ):
+            self.add_error(
+                "cannot_certify_explanation", "Explain why the jurisdiction cannot certify."
+            )
+        return data
+
+
+class AccountNameForm(HelperMixin, forms.Form):
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=150,
+        help_text="Saved on your account; you sign by typing it.",
+    )
+
+
+class DeclineSigningForm(HelperMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why you decline to sign",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: I am not the jurisdiction's chief legal officer.",
+        error_messages={"required": "Tell the applicant why you decline to sign."},
+    )

@@ -53,3 +53,27 @@ def send_receipt_confirmation(*, application: Application) -> None:
             template="applications/email/receipt_confirmation",
             context=context,
         )
+
+
+def send_signature_request(*, request_id: int, token: str) -> None:
+    """Mail the chief legal officer the single-use signing link (the only copy of the token)."""
+    from .models import SignatureRequest
+
+    request = SignatureRequest.objects.select_related(
+        "application__jurisdiction", "application__cycle", "requested_by"
+    ).get(pk=request_id)
+    if request.status not in SignatureRequest.PENDING:
+        return  # cancelled or replaced before the worker ran: the link is void anyway
+    context = {
+        "request": request,
+        "application": request.application,
+        "sign_url": _absolute(reverse("applications:sign_link", args=[token])),
+    }
+    email_queue(
+        kind="signature_request",
+        to=request.officer_email,  # an address: the officer may have no account yet
+        subject="[PSP Portal] Please sign the Section 1373 certification for "
+        f"{request.application.jurisdiction}",
+        template="applications/email/signature_request",
+        context=context,
+    )

@@ -1,5 +1,7 @@
 """The SOI receipt ("soi_packet"), rendered by the reports pipeline."""
 
+from datetime import datetime
+
 from reports.kinds import EXTERNAL, ReportKind, register
 
 from .access import applications_visible_to
@@ -19,10 +21,16 @@ def soi_packet_context(report) -> dict:
     )
     # The receipt shows the frozen snapshot, so it says exactly what was submitted,
     # even if it is rendered again later.
+    snapshot = application.snapshot or {}
+    signature = (snapshot.get("certification") or {}).get("signature")
     return {
         "application": application,
-        "snapshot": application.snapshot or {},
+        "snapshot": snapshot,
         "digest": application.snapshot_sha256,
+        # The chief legal officer's signature block (None for SOIs filed before it).
+        "signature": {**signature, "signed_at": datetime.fromisoformat(signature["signed_at"])}
+        if signature
+        else None,
     }
 
 

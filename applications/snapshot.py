@@ -11,7 +11,7 @@ from decimal import Decimal
 from .models import Application
 from .sections import SECTIONS
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 
 
 def canonical_json(data) -> str:
@@ -57,3 +57,26 @@ def _snapshot_data(application: Application) -> dict:
     for section in SECTIONS:
         data[section.snapshot_key] = section.snapshot(application)
     return data
+
+
+# What the chief legal officer's signature covers: every answer, and the officer named,
+# but not the signature itself nor the submission stamps (set later, by the submitter).
+_NOT_CONTENT = ("reference_number", "submitted_at", "submitted_by", "attestation")
+_CERTIFICATION_CONTENT = (
+    "text_version",
+    "text_sha256",
+    "text",
+    "clo_name",
+    "clo_title",
+    "clo_email",
+)
+
+
+def content_digest(application: Application) -> str:
+    """SHA-256 of the SOI's content as the officer signs it. Prefetch sections first."""
+    data = json.loads(canonical_json(_snapshot_data(application)))
+    for key in _NOT_CONTENT:
+        data.pop(key, None)
+    certification = data.get("certification") or {}
+    data["certification"] = {key: certification.get(key) for key in _CERTIFICATION_CONTENT}
+    return snapshot_digest(data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, sections, staff
+from .views import applicant, sections, signing, staff
 
 app_name = "applications"
 
@@ -17,7 +17,13 @@ urlpatterns = [
     path("<int:pk>/review/", applicant.review, name="review"),
     path("<int:pk>/submit/", applicant.submit, name="submit"),
     path("<int:pk>/withdraw/", applicant.withdraw, name="withdraw"),
+    path("<int:pk>/certification/send/", signing.signing_send, name="signing_send"),
+    path("<int:pk>/certification/cancel/", signing.signing_cancel, name="signing_cancel"),
     path("<int:pk>/<slug:section>/", sections.section_edit, name="section"),
+    # The chief legal officer (the "certifying official" capacity)
+    path("sign/<str:token>/", signing.sign_link, name="sign_link"),
+    path("certify/<int:pk>/", signing.certify, name="certify"),
+    path("certify/<int:pk>/decline/", signing.certify_decline, name="certify_decline"),
     # DOJ staff
     path("staff/", staff.staff_list, name="list"),
     path("cycles/", staff.cycle_list, name="cycle_list"),

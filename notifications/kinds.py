@@ -76,6 +76,16 @@ KINDS: dict[str, MailKind] = {
             shown_to=_nobody,
         ),
         MailKind(
+            "signature_request",
+            "Requests to sign the Section 1373 certification",
+            "A jurisdiction asks its chief legal officer to sign its certification.",
+            required=True,
+            required_reason=REQUIRED_BY_PROGRAM,
+            # The link signs for the jurisdiction: never kept in the sent-mail record.
+            secret_links=True,
+            shown_to=_nobody,
+        ),
+        MailKind(
             "soi_receipt",
             "Receipts for Statements of Interest",
             "Confirmation that your jurisdiction's Statement of Interest was received.",

@@ -11,6 +11,7 @@ from .application import (
 )
 from .cycles import CertificationText, Cycle, IceQuestionSet, NationalCrimeRate
 from .invitations import JurisdictionInvitation
+from .signatures import SIGNING_LINK_DAYS, SignatureRequest
 
 __all__ = [
     "Application",
@@ -25,4 +26,6 @@ __all__ = [
     "Letter",
     "NationalCrimeRate",
     "ReferenceSequence",
+    "SIGNING_LINK_DAYS",
+    "SignatureRequest",
 ]

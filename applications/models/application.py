@@ -270,6 +270,15 @@ class Certification(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The officer's current signature (None when none, or when a later edit superseded
+    # it). certifies / typed_signature / signer / signed_at above are copied from it.
+    signature = models.ForeignKey(
+        "applications.SignatureRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords()
 
     def __str__(self):

@@ -18,6 +18,14 @@ from .drafts import (
     letter_remove,
 )
 from .invitations import InvitationError, invitation_accept, invitation_create
+from .signatures import (
+    SigningRefused,
+    signature_decline,
+    signature_request_cancel,
+    signature_request_open,
+    signature_request_send,
+    signature_sign,
+)
 from .submission import (
     TransitionNotAllowed,
     application_receipt_ready,
@@ -28,6 +36,7 @@ from .submission import (
 __all__ = [
     "ApplicationError",
     "InvitationError",
+    "SigningRefused",
     "StaleSection",
     "TransitionNotAllowed",
     "application_receipt_ready",
@@ -43,4 +52,9 @@ __all__ = [
     "letter_remove",
     "national_rate_save",
     "question_set_create",
+    "signature_decline",
+    "signature_request_cancel",
+    "signature_request_open",
+    "signature_request_send",
+    "signature_sign",
 ]

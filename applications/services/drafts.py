@@ -117,6 +117,11 @@ def _record_save(locked: Application, section: str, actor: User, fields: list[st
     locked.section_saves = saves
     locked._history_user = actor
     locked.save(update_fields=[*fields, "version", "section_saves", "updated_at"])
+    # Any change to what the chief legal officer signed voids the signature: the
+    # officer must sign the SOI as it now reads (the section pages say so).
+    from .signatures import signature_supersede_if_changed
+
+    signature_supersede_if_changed(locked=locked, actor=actor)
 
 
 @transaction.atomic

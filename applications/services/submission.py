@@ -8,10 +8,11 @@ from django.utils import timezone
 from accounts.access import has_verified_email
 from accounts.models import User
 
-from ..models import Application, Certification, ReferenceSequence
+from ..models import Application, ReferenceSequence
 from ..sections import incomplete_sections, with_sections
 from ..snapshot import build_snapshot, snapshot_digest
 from .drafts import _closed_message
+from .signatures import signature_is_current
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ def application_submit(
     missing = [section.title for section in incomplete_sections(full)]
     if missing:
         raise TransitionNotAllowed("Complete these sections first: " + ", ".join(missing) + ".")
+    if not signature_is_current(full):
+        raise TransitionNotAllowed(
+            "The chief legal officer's signature does not cover the Statement of Interest as "
+            "it reads now. Send the signing request again."
+        )
     if not attested:
         raise TransitionNotAllowed("Check the attestation to submit.")
 
@@ -67,16 +73,9 @@ def application_submit(
     application.submitted_by = actor
     application.attestation = True
 
-    # Keep exactly what was signed: the text version, its hash, who, when, from where.
-    cert = Certification.objects.select_for_update().get(application=application)
-    cert.text_version = cycle.certification_text
-    cert.text_sha256 = cycle.certification_text.sha256
-    cert.signed_at = now
-    cert.signer_ip = ip
-    cert.signer = actor
-    cert._history_user = actor
-    cert.save()
-
+    # What was signed (the officer, the text version, its hash, the content digest,
+    # time and address) was recorded when the officer signed; the submitter is only
+    # the submitter.
     full.reference_number = application.reference_number
     full.submitted_at, full.submitted_by, full.attestation = now, actor, True
     application.snapshot = build_snapshot(full)

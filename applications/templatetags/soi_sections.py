@@ -17,3 +17,11 @@ def section_parts(summary: dict) -> list:
         for section in SECTIONS
         if section.snapshot_key in summary
     ]
+
+
+@register.filter
+def iso_time(value: str | None):
+    """A snapshot's ISO 8601 time as a datetime (for the |date filter); None if absent."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(value) if value else None

@@ -12,6 +12,7 @@ from ..access import (
     applications_of_my_jurisdiction,
     applications_visible_to,
     can_edit,
+    can_read_all,
     can_submit,
     can_view_history,
     can_withdraw,
@@ -29,6 +30,7 @@ from ..forms import (
 )
 from ..models import Cycle, JurisdictionInvitation, Letter
 from ..sections import application_progress, with_sections
+from ..sections.certification import signature_for_staff
 from ..services import (
     ApplicationError,
     InvitationError,
@@ -147,6 +149,9 @@ def detail(request, pk):
             "editable": can_edit(user, application),
             "can_withdraw": can_withdraw(user, application),
             "history": application_history(application) if can_view_history(user) else None,
+            "signature_check": signature_for_staff(application, summary.get("certification"))
+            if can_read_all(user)
+            else None,
         },
     )
 

@@ -69,6 +69,7 @@ def test_reviewer_sees_assigned_submitted_not_drafts_or_unassigned(reviewer, dra
 
 
 def test_reviewer_reads_submitted_detail_with_history(client, reviewer, applicant, cycle):
+    from applications.factories_support import sign_as_officer
     from applications.services import application_section_save, application_submit
 
     application = ApplicationFactory(
@@ -81,6 +82,8 @@ def test_reviewer_reads_submitted_detail_with_history(client, reviewer, applican
         loaded_version=None,
         actor=applicant,
     )
+    # The edit superseded the officer's signature: the officer signs the new version.
+    sign_as_officer(application)
     application_submit(application=application, actor=applicant, ip=None, attested=True)
     from tests.reviews.factories import assign
 

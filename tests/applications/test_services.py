@@ -214,16 +214,20 @@ def test_reference_numbers_are_sequential_per_year(applicant, other_applicant, c
     assert _submit(second, other_applicant).reference_number == "PSP-2026-0002"
 
 
-def test_submit_records_exactly_what_was_signed(applicant, complete_draft):
+def test_submit_keeps_the_officers_signature_and_records_the_submitter(applicant, complete_draft):
+    cert = Certification.objects.select_related("signature").get(application=complete_draft)
+    officer = cert.signer
     _submit(complete_draft, applicant, ip="198.51.100.4")
-    cert = Certification.objects.get(application=complete_draft)
+    cert.refresh_from_db()
+    complete_draft.refresh_from_db()
     text = complete_draft.cycle.certification_text
     assert cert.text_version == text
     assert cert.text_sha256 == text.sha256 == text.compute_sha256()
-    assert cert.signer == applicant
-    assert cert.signer_ip == "198.51.100.4"
-    assert cert.signed_at is not None
-    assert cert.history.latest().history_user == applicant
+    # The chief legal officer signed; the applicant only submitted.
+    assert cert.signer == officer and officer != applicant
+    assert cert.signer.email == cert.clo_email
+    assert complete_draft.submitted_by == applicant
+    assert complete_draft.snapshot["certification"]["signature"]["signer_email"] == cert.clo_email
 
 
 def test_submit_twice_refused(applicant, complete_draft):

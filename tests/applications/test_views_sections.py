@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from applications.models import Application, CrimeFigures, IceAnswer
+from applications.models import Application, Certification, CrimeFigures, IceAnswer
 from applications.services import application_section_save
 from applications.texts import CERTIFICATION_V1, ICE_QUESTIONS_V1
 from tests.factories import ApplicantFactory
@@ -150,53 +150,58 @@ def test_certification_page_shows_the_versioned_text_in_full(client, applicant, 
     assert "version 2017-08" in html
 
 
-def test_certification_signature_must_match_name(client, applicant, draft):
+def test_certification_saved_names_the_officer_only(client, applicant, draft):
     client.force_login(applicant)
     response = client.post(
         url(draft, "certification"),
         {
             "version": draft.version,
-            "clo_name": "Pat Counsel",
+            "clo_name": "Pat  Counsel",
             "clo_title": "City Attorney",
-            "clo_email": "pat@example.gov",
-            "decision": "certify",
-            "confirm": "on",
-            "typed_signature": "Someone Else",
-        },
-    )
-    assert "must match the chief legal officer" in response.content.decode()
-
-
-def test_cannot_certify_requires_explanation(client, applicant, draft):
-    client.force_login(applicant)
-    response = client.post(
-        url(draft, "certification"),
-        {
-            "version": draft.version,
-            "clo_name": "Pat Counsel",
-            "decision": "cannot",
-        },
-    )
-    assert "Explain why the jurisdiction cannot certify." in response.content.decode()
-
-
-def test_certification_saved(client, applicant, draft):
-    client.force_login(applicant)
-    response = client.post(
-        url(draft, "certification"),
-        {
-            "version": draft.version,
-            "clo_name": "Pat Counsel",
-            "clo_title": "City Attorney",
-            "clo_email": "pat@example.gov",
-            "decision": "certify",
-            "confirm": "on",
-            "typed_signature": "pat  counsel",
+            "clo_email": "Pat@Example.gov",
         },
     )
     assert response.status_code == 302
-    assert draft.certification.certifies is True
-    assert draft.certification.typed_signature == "pat counsel"
+    cert = draft.certification
+    assert (cert.clo_name, cert.clo_email) == ("Pat Counsel", "pat@example.gov")
+    # Naming the officer is not signing: the applicant cannot certify for them.
+    assert cert.certifies is None and cert.signature is None
+
+
+def test_certification_malformed_email_refused_and_input_kept(client, applicant, draft):
+    client.force_login(applicant)
+    response = client.post(
+        url(draft, "certification"),
+        {
+            "version": draft.version,
+            "clo_name": "Pat Counsel",
+            "clo_title": "City Attorney",
+            "clo_email": "pat-at-example",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter an email address like name@city.gov." in html
+    assert 'value="Pat Counsel"' in html and 'value="pat-at-example"' in html
+    assert not Certification.objects.filter(application=draft).exists()
+
+
+def test_certification_applicants_own_email_refused(client, applicant, draft):
+    client.force_login(applicant)
+    response = client.post(
+        url(draft, "certification"),
+        {
+            "version": draft.version,
+            "clo_name": "Pat Counsel",
+            "clo_title": "City Attorney",
+            "clo_email": applicant.email.upper(),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The chief legal officer signs personally" in html
+    assert 'value="Pat Counsel"' in html
+    assert not Certification.objects.filter(application=draft).exists()
 
 
 def test_ice_questions_appear_word_for_word(client, applicant, draft):

@@ -119,7 +119,9 @@ def test_the_demo_applicant_sees_a_partly_filled_draft(client):
     states = {section.key: section.state for section in application_progress(draft)}
     assert set(states.values()) == {"complete", "in_progress", "not_started"}
     assert states["profile"] == "complete" and states["crime"] == "in_progress"
-    assert states["certification"] == "not_started"
+    # The city attorney was asked to sign and has not yet: the section waits for it.
+    assert states["certification"] == "in_progress"
+    assert draft.signature_requests.get().status == "sent"
     # Every change went through the services, so the audit names the applicant.
     assert draft.history.filter(history_user=applicant).exists()
 

@@ -28,6 +28,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -58,6 +59,8 @@ APPLICANT_EMAIL = "dana.whitfield@cityofmaplewood.gov"
 APPLICANT_PASSWORD = "violet lantern harbor 1987"
 JURISDICTION = "City of Maplewood"
 CLO_NAME = "Marisol Vance"
+CLO_EMAIL = "mvance@cityofmaplewood.gov"
+CLO_PASSWORD = "amber quarry lighthouse 2031"
 PDF_TIMEOUT = 90_000  # ms: a cold WeasyPrint in a fresh worker on a busy 2-core machine
 
 
@@ -88,7 +91,7 @@ def pdf_worker(settings, tmp_path_factory, django_db_setup, monkeypatch):
         if os.environ.get("CI"):
             pytest.fail(f"CI: the journey needs a real Celery worker, but {reason}", pytrace=False)
         note(f"journey PDFs rendered IN-PROCESS (eager Celery): {reason}")
-        yield SimpleNamespace(mode="in-process", output=lambda: "")
+        yield SimpleNamespace(mode="in-process", output=lambda: "", mail_dir=None)
         return
 
     from psp_portal.celery import app
@@ -122,17 +125,19 @@ def pdf_worker(settings, tmp_path_factory, django_db_setup, monkeypatch):
         lambda email_id: mail_services.email_deliver(email_id=email_id),
     )
     saved = app.conf.broker_url, app.conf.task_always_eager
+    mail_dir = tmp_path_factory.mktemp("journey-worker-mail")
     with running_worker(
         redis_url=redis_url,
         media_root=media,
         log_dir=tmp_path_factory.mktemp("journey-worker"),
         name="psp-e2e-journey",
+        mail_dir=mail_dir,
     ) as (_, output):
         try:
             app.conf.broker_url, app.conf.task_always_eager = redis_url, False
             reset_pools()
             note(f"journey PDFs rendered by a REAL Celery worker over Redis ({redis_url})")
-            yield SimpleNamespace(mode="worker", output=output)
+            yield SimpleNamespace(mode="worker", output=output, mail_dir=mail_dir)
         finally:
             app.conf.broker_url, app.conf.task_always_eager = saved
             reset_pools()
@@ -287,7 +292,61 @@ NARRATIVE = {
 FOCUS = ["Gun violence", "Crime analysis", "Investigations"]
 
 
-def applicant_files_and_submits(page: Page, cycle, tmp_path: Path) -> str:
+def signing_link(pdf_worker) -> str:
+    """The link in the signing request mailed to the officer (by the worker, if one runs),
+    as a path: mail links start with SITE_URL, not the live server's address."""
+    if pdf_worker.mail_dir is None:
+        return urlsplit(link_in_latest_mail("/applications/sign/", to=CLO_EMAIL)).path
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for path in sorted(Path(pdf_worker.mail_dir).glob("*.log"), reverse=True):
+            body = path.read_text()
+            if f"To: {CLO_EMAIL}" in body:
+                return re.search(r"/applications/sign/[^/\s]+/", body).group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"the worker mailed no signing link to {CLO_EMAIL}")
+
+
+def officer_signs(page: Page, link: str) -> None:
+    """The chief legal officer opens the link, creates an account with the address it was
+    sent to, confirms it, records their name, and signs (a mismatched name first)."""
+    page.goto(link)
+    expect(heading(page, "Sign the Section 1373 certification")).to_be_visible()
+    visit(page, "officer: signing link, signed out")
+    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    field(page, EMAIL).fill(CLO_EMAIL)
+    field(page, "password").fill(CLO_PASSWORD)
+    field(page, r"password \(again\)|confirm password").fill(CLO_PASSWORD)
+    button(page, r"^sign ?up$").click()
+    # Back on the link, which asks for the confirmed address first.
+    expect(page.get_by_text(re.compile("Confirm your email address first"))).to_be_visible()
+    visit(page, "officer: signing link, address not confirmed")
+    page.goto(link_in_latest_mail("/accounts/confirm-email/", to=CLO_EMAIL))
+    button(page, r"^confirm$").click()
+    page.goto(link)
+    expect(heading(page, f"Section 1373 certification for {JURISDICTION}")).to_be_visible()
+    visit(page, "officer: record their name")
+    labelled(page, "Your full name").fill(CLO_NAME)
+    button(page, "save my name").click()
+    expect(page.get_by_text("The Statement of Interest you certify")).to_be_visible()
+    visit(page, "officer: certification and SOI summary", shot="officer-certify")
+    choose(page, "I certify, as stated above")
+    choose(page, "I am the chief legal officer named above")
+    typed = labelled(page, "Your full name")
+    typed.fill("M. Vance")
+    button(page, r"^sign$").click()
+    expect_field_error(page, typed, "exactly as it is on your account")
+    expect(typed).to_have_value("M. Vance")
+    visit(page, "officer: signature with errors", reflow=False)
+    typed.fill(CLO_NAME)
+    button(page, r"^sign$").click()
+    expect(page.get_by_role("heading", name="Signed", exact=True)).to_be_visible()
+    visit(page, "officer: signed")
+
+
+def applicant_files_and_submits(
+    page: Page, cycle, tmp_path: Path, officer_window, pdf_worker
+) -> str:
     # Sign up and verify the email from the mailbox.
     page.goto("/accounts/signup/")
     field(page, EMAIL).fill(APPLICANT_EMAIL)
@@ -388,15 +447,23 @@ def applicant_files_and_submits(page: Page, cycle, tmp_path: Path) -> str:
     visit(page, "SOI section: letters uploaded")
     page.get_by_role("link", name="Continue to the Section 1373 certification").click()
 
-    # Certification: checkbox and a typed signature matching the chief legal officer.
+    # Certification: the applicant names the chief legal officer (a malformed address
+    # first, then the applicant's own); the officer signs later, personally.
     expect(heading(page, "Section 1373 certification")).to_be_visible()
     visit(page, "SOI section: certification")
-    labelled(page, "Chief legal officer's name").fill(CLO_NAME)
+    expect(page.get_by_text("Status: Not sent")).to_be_visible()
+    labelled(page, "Chief legal officer's full name").fill(CLO_NAME)
     labelled(page, "Title").fill("Law Director")
-    labelled(page, "Email").fill("mvance@cityofmaplewood.gov")
-    choose(page, "I certify, as stated above")
-    choose(page, "I am the chief legal officer named above")
-    labelled(page, "Typed signature").fill(CLO_NAME)
+    email = labelled(page, "Email")
+    email.fill("mvance-at-cityofmaplewood")
+    button(page, r"^save$").click()
+    expect_field_error(page, email, "Enter an email address like name@city.gov.")
+    expect(labelled(page, "Chief legal officer's full name")).to_have_value(CLO_NAME)
+    visit(page, "SOI section: certification with errors", reflow=False)
+    email.fill(APPLICANT_EMAIL)
+    button(page, r"^save$").click()
+    expect_field_error(page, email, "The chief legal officer signs personally")
+    email.fill(CLO_EMAIL)
     button(page, "save and continue").click()
 
     # The three ICE-cooperation questions: one "Not applicable", explained.
@@ -420,6 +487,23 @@ def applicant_files_and_submits(page: Page, cycle, tmp_path: Path) -> str:
             "applications:review when _next_section() is None."
         )
         page.get_by_role("link", name=re.compile(r"Review and submit")).first.click()
+
+    # Review: not submittable until the chief legal officer has signed.
+    expect(heading(page, "Review and submit")).to_be_visible()
+    expect(page.get_by_text("Signature of the chief legal officer named").first).to_be_visible()
+
+    # Every section is filled: the applicant sends the signing request; the officer
+    # opens the mailed link in a browser of their own, signs up and signs.
+    page.get_by_role("link", name=re.compile(r"Section 1373 certification")).first.click()
+    button(page, "send the signing request").click()
+    expect(page.get_by_text(f"Signing request sent to {CLO_NAME}")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Status: Sent on"))).to_be_visible()
+    visit(page, "SOI section: certification, request sent")
+    officer_signs(officer_window(), signing_link(pdf_worker))
+    page.reload()
+    expect(page.get_by_text(f"Signed by {CLO_NAME}").first).to_be_visible()
+    visit(page, "SOI section: certification, signed")
+    page.get_by_role("link", name=re.compile(r"Review and submit")).first.click()
 
     # Review, then submit: the attestation is required.
     expect(heading(page, "Review and submit")).to_be_visible()
@@ -446,7 +530,11 @@ def applicant_files_and_submits(page: Page, cycle, tmp_path: Path) -> str:
     else:  # its status ("Pending", "Rendering"): the report's page updates itself
         receipt.click()
         name, pages = wait_for_pdf_and_download(page, "SOI receipt")
-    assert reference in "\n".join(pages), f"the receipt {name} does not show {reference}"
+    text = "\n".join(pages)
+    assert reference in text, f"the receipt {name} does not show {reference}"
+    # The chief legal officer's signature block.
+    for expected in (CLO_NAME, "Law Director", CLO_EMAIL, "Text signed", "SOI digest signed"):
+        assert expected in text, f"the receipt {name} lacks {expected!r}:\n{text}"
     assert name == f"{reference}-receipt.pdf"
     return reference
 
@@ -761,7 +849,7 @@ def test_journeys_from_sign_up_to_site_report(page, person, pdf_worker, tmp_path
     timings = {}
     started = time.monotonic()
     cycle = CycleFactory(name="PSP 2026 cycle")
-    reference = applicant_files_and_submits(page, cycle, tmp_path)
+    reference = applicant_files_and_submits(page, cycle, tmp_path, person, pdf_worker)
     timings["1 applicant"] = time.monotonic() - started
 
     official = make_staff(roles.SELECTING_OFFICIAL, full_name="Lena Marsh")

@@ -28,7 +28,9 @@ def database_url(settings_dict) -> str:
 
 
 @contextmanager
-def running_worker(*, redis_url: str, media_root, log_dir, name: str, pool: str = "solo"):
+def running_worker(
+    *, redis_url: str, media_root, log_dir, name: str, pool: str = "solo", mail_dir=None
+):
     """Yield (process, output) once the worker is ready; stop it (warm) on exit.
 
     Call after django_db_setup: the connection's NAME is then the test database's.
@@ -46,6 +48,8 @@ def running_worker(*, redis_url: str, media_root, log_dir, name: str, pool: str 
         "PSP_WORKER_MEDIA_ROOT": str(media_root),
         "PYTHONPATH": str(BASE_DIR),
     }
+    if mail_dir is not None:
+        env["PSP_WORKER_MAIL_DIR"] = str(mail_dir)
     env.pop("CELERY_BROKER_URL", None)
     log_path = Path(log_dir) / "worker.log"
     log = open(log_path, "w+b")  # noqa: SIM115 - closed below

@@ -30,3 +30,8 @@ TEMPLATES = [
 CELERY_TASK_ALWAYS_EAGER = False
 # Loaded by the worker at start-up: registers the test report kinds.
 CELERY_IMPORTS = ["tests.integration.worker_kinds"]
+# Mail the worker sends (e.g. the signing link a browser journey follows) is written to
+# files the test process reads; without the variable it stays in the worker's locmem.
+if os.environ.get("PSP_WORKER_MAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["PSP_WORKER_MAIL_DIR"]
