@@ -478,6 +478,16 @@ class CycleForm(HelperMixin, forms.ModelForm):
             "closes_at": "Eastern Time, e.g. 2026-04-18 23:59. Submissions are refused after it.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Once the cycle exists the number of sites is a rule of selection: it changes
+            # on the selection slate, where the reason is asked for and kept.
+            self.fields["max_sites"].disabled = True
+            self.fields[
+                "max_sites"
+            ].help_text = "Change it on the cycle's selection slate, with a reason."
+
     def clean(self):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:

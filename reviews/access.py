@@ -59,6 +59,11 @@ def can_reverse_decision(user) -> bool:
     return user.has_perm("applications.reverse_decision")
 
 
+def can_change_cap(user) -> bool:
+    # The cap is a rule of selection; the people who select may not lift it themselves.
+    return user.has_perm("applications.manage_cycles")
+
+
 def can_release(user) -> bool:
     return user.has_perm("reviews.release_decisions")
 

@@ -19,7 +19,7 @@ from .access import (
 )
 from .filters import SiteFilter
 from .forms import GoalFormSet, LiaisonAssignForm, PhaseChangeForm, SiteForm, TeamFormSet
-from .models import SiteFocusArea
+from .models import Site, SiteFocusArea
 from .services import (
     SiteError,
     goal_remove,
@@ -53,7 +53,11 @@ def _site_list_queryset(user):
 # Anyone signed in; each sees only the sites in their scope (sites.access.sites_visible_to).
 @login_required
 def site_list(request):
-    site_filter = SiteFilter(request.GET or None, queryset=_site_list_queryset(request.user))
+    sites = _site_list_queryset(request.user)
+    if request.GET.get("phase") != Site.Phase.WITHDRAWN:
+        # Withdrawn sites left the program: listed only when asked for by phase.
+        sites = sites.in_program()
+    site_filter = SiteFilter(request.GET or None, queryset=sites)
     sites = site_filter.qs
     if request.GET.get("format") == "csv":
         return _export_csv(sites)
