@@ -197,3 +197,16 @@ def test_colleague_of_same_jurisdiction_can_edit(client, draft):
         {"version": draft.version, "population": "10"},
     )
     assert response.status_code == 302
+
+
+def test_official_who_sees_every_soi_never_sees_drafts(client, selecting_official, program_admin):
+    # Issue 13: removing the draft filter from applications_visible_to passed the suite.
+    draft = ApplicationFactory(complete=True)
+    filed = ApplicationFactory(submitted=True)
+    for official in (selecting_official, program_admin):
+        assert official.has_perm("applications.view_all_applications")
+        assert list(applications_visible_to(official)) == [filed]
+        client.force_login(official)
+        assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
+        listed = client.get(reverse("applications:list")).context["applications"]
+        assert draft not in listed and filed in listed
