@@ -210,3 +210,22 @@ def test_official_who_sees_every_soi_never_sees_drafts(client, selecting_officia
         assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
         listed = client.get(reverse("applications:list")).context["applications"]
         assert draft not in listed and filed in listed
+
+
+def test_staff_soi_list_searches_filters_and_pages(client, selecting_official):
+    # Issue 13 item 12.
+    from tests.factories import CycleFactory, JurisdictionFactory
+
+    toledo = ApplicationFactory(submitted=True, jurisdiction=JurisdictionFactory(name="Toledo"))
+    other_cycle = CycleFactory()
+    later = ApplicationFactory(submitted=True, cycle=other_cycle)
+    client.force_login(selecting_official)
+    url = reverse("applications:list")
+    assert list(client.get(url, {"q": "toled"}).context["applications"]) == [toledo]
+    by_ref = client.get(url, {"q": later.reference_number}).context["applications"]
+    assert list(by_ref) == [later]
+    assert list(client.get(url, {"cycle": other_cycle.pk}).context["applications"]) == [later]
+    ApplicationFactory.create_batch(25, submitted=True, cycle=other_cycle)
+    first = client.get(url)
+    assert len(first.context["applications"]) == 25 and first.context["page"].has_next()
+    assert 'name="q"' in first.content.decode()
