@@ -14,11 +14,13 @@ from exports.csv import csv_download
 from .access import (
     can_edit_plan,
     can_manage_sites,
+    can_see_internal,
     get_site_for,
     sites_visible_to,
 )
 from .filters import SiteFilter
 from .forms import GoalFormSet, LiaisonAssignForm, PhaseChangeForm, SiteForm, TeamFormSet
+from .history import site_history
 from .models import Site, SiteFocusArea
 from .services import (
     SiteError,
@@ -263,3 +265,12 @@ def site_goals(request, pk):
         "sites/site_formset.html",
         {"formset": formset, "site": site, "heading": "Strategic-plan goals"},
     )
+
+
+# Staff and liaisons who may read the site (INTERNAL: applicants never see the audit trail).
+@login_required
+def site_history_view(request, pk):
+    site = get_site_for(request.user, pk)
+    if not can_see_internal(request.user):
+        raise PermissionDenied
+    return render(request, "sites/site_history.html", {"site": site, "history": site_history(site)})
