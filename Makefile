@@ -16,7 +16,7 @@ RUN_SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 # System libraries WeasyPrint needs (Debian names).
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat clean
+.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat schedule clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ worker: venv ## Run a Celery worker (needs REDIS_URL)
 
 beat: venv ## Run the Celery scheduler (needs REDIS_URL)
 	SITE_URL=$(RUN_SITE_URL) $(BIN)/celery -A psp_portal beat --loglevel=INFO
+
+schedule: venv ## Run the scheduled jobs (quarterly report, sweeper) once, now, without beat
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py run_schedule --now
 
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links --no-emit-trusted-host
