@@ -9,10 +9,14 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and PDFs must point where `make run` serves: SITE_URL follows HOST and
+# PORT unless it is set (the environment or `make run SITE_URL=...` wins). Passed to the
+# server and the worker/beat only; tests and production read their own SITE_URL.
+RUN_SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 # System libraries WeasyPrint needs (Debian names).
 WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 
-.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat backup restore clean pdf-samples
+.PHONY: help run test lint fmt bench lock system-deps venv migrate demo worker beat schedule backup restore clean pdf-samples
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,7 +44,7 @@ demo: migrate ## Load the demonstration data (safe to repeat)
 	$(PY) manage.py load_demo
 
 run: demo ## Build, migrate, load demo data and serve http://127.0.0.1:8000
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv system-deps ## Run the whole test suite (installs Chromium for tests/e2e when root)
 	@bash scripts/browser-deps.sh
@@ -66,10 +70,13 @@ bench: venv system-deps ## Measure pages, queries, submissions and PDFs (see REA
 	$(PY) manage.py bench $(BENCH_ARGS)
 
 worker: venv ## Run a Celery worker (needs REDIS_URL)
-	$(BIN)/celery -A psp_portal worker --loglevel=INFO --max-tasks-per-child=50
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/celery -A psp_portal worker --loglevel=INFO --max-tasks-per-child=50
 
 beat: venv ## Run the Celery scheduler (needs REDIS_URL)
-	$(BIN)/celery -A psp_portal beat --loglevel=INFO
+	SITE_URL=$(RUN_SITE_URL) $(BIN)/celery -A psp_portal beat --loglevel=INFO
+
+schedule: venv ## Run the scheduled jobs (quarterly report, sweeper) once, now, without beat
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py run_schedule --now
 
 backup: venv ## pg_dump (custom format) + media files into var/backups/psp-<UTC time>/ (BACKUP_DIR=...)
 	$(PY) manage.py backup $(if $(BACKUP_DIR),--dir $(BACKUP_DIR))

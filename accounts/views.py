@@ -1,13 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from .access import can_manage_staff
+from .filters import StaffAccountFilter
 from .forms import StaffAccountForm
 from .models import User
 from .roles import STAFF_ROLES
 from .services import StaffAccountError, staff_account_create
+
+PAGE_SIZE = 25
 
 
 # Program admins only.
@@ -15,13 +19,21 @@ from .services import StaffAccountError, staff_account_create
 def staff_list(request):
     if not can_manage_staff(request.user):
         raise PermissionDenied
-    staff = (
-        User.objects.filter(groups__name__in=STAFF_ROLES)
+    found = StaffAccountFilter(
+        request.GET or None,
+        queryset=User.objects.filter(groups__name__in=STAFF_ROLES)
         .distinct()
         .prefetch_related("groups")
-        .order_by("email")
+        .order_by("email"),
     )
-    return render(request, "accounts/staff_list.html", {"staff": staff})
+    page = Paginator(found.qs.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/staff_list.html",
+        {"staff": page.object_list, "page": page, "filter": found, "query": query.urlencode()},
+    )
 
 
 # Program admins only.

@@ -1,6 +1,6 @@
 """Who may see and change Statements of Interest. Lists and detail pages start here."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .extensions import narrow_for_reviewer
@@ -66,11 +66,34 @@ def can_submit(user, application: Application) -> bool:
     return can_edit(user, application) and application.can_move_to(Application.Status.SUBMITTED)
 
 
+def with_withdrawal_facts(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate what `can_withdraw` reads, so a list asks no query per row."""
+    # `decisions` is the reverse name of reviews' Decision.application; intake reads only
+    # whether one is in force, through the relation, without importing reviews.
+    return queryset.annotate(
+        has_decision_in_force=Exists(
+            Application.decisions.rel.related_model.objects.filter(
+                application=OuterRef("pk"), reversed_at__isnull=True
+            )
+        )
+    )
+
+
+def has_decision_in_force(application: Application) -> bool:
+    """A decision not reversed (released or not) ends withdrawal: the SOI is decided."""
+    annotated = getattr(application, "has_decision_in_force", None)
+    if annotated is not None:
+        return annotated
+    return application.decisions.filter(reversed_at__isnull=True).exists()
+
+
 def can_withdraw(user, application: Application) -> bool:
+    """Only when `application_withdraw` would accept it, so the button never misleads."""
     return (
         is_applicant(user)
         and user.jurisdiction_id == application.jurisdiction_id
         and application.can_move_to(Application.Status.WITHDRAWN)
+        and not has_decision_in_force(application)
     )
 
 

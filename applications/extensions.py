@@ -1,16 +1,17 @@
 """The two places where apps built on intake extend an intake rule.
 
 Intake imports none of the apps built on it: reviews depends on applications, never the
-reverse. Two intake rules still need review data, so reviews fills them in here from
+reverse. Three intake rules still need review data, so reviews fills them in here from
 `ReviewsConfig.ready()`:
 
-- which filed SOIs a reviewer may read on the intake pages (the ones assigned to them and
-  not declared conflicted, as on the review pages);
+- which filed SOIs a reviewer may read on the intake pages (the ones assigned to them on
+  which they declared no conflict: the declaration comes first on every route to the SOI);
+- where a reviewer who has not declared yet is sent instead (the declaration page);
 - what applicants are told about a filed SOI ("Under review", then the released decision
   and its letter).
 
-Left unfilled, intake fails closed: reviewers read no SOI, and a filed SOI reads as its
-filing state.
+Left unfilled, intake fails closed: reviewers read no SOI (and are sent nowhere), and a
+filed SOI reads as its filing state.
 """
 
 from collections.abc import Callable
@@ -38,6 +39,7 @@ class ApplicantStatusSource:
 
 
 _reviewer_scope: Callable[[object, QuerySet[Application]], QuerySet[Application]] | None = None
+_declaration_gate: Callable[[object, int], str | None] | None = None
 _applicant_status_source: ApplicantStatusSource | None = None
 
 
@@ -45,6 +47,18 @@ def register_reviewer_scope(narrow) -> None:
     """`narrow(user, queryset)` keeps the filed SOIs a reviewer may read."""
     global _reviewer_scope
     _reviewer_scope = narrow
+
+
+def register_declaration_gate(gate) -> None:
+    """`gate(user, pk)` is the URL a reviewer must visit before reading SOI `pk`, or None."""
+    global _declaration_gate
+    _declaration_gate = gate
+
+
+def declaration_required_url(user, pk: int) -> str | None:
+    if _declaration_gate is None:
+        return None
+    return _declaration_gate(user, pk)
 
 
 def register_applicant_status(source: ApplicantStatusSource) -> None:

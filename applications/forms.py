@@ -154,7 +154,11 @@ class ContactsForm(HelperMixin, forms.Form):
 
 
 class CrimeYearForm(HelperMixin, forms.Form):
-    """One year's four counts and population; all required, as a year is useless half-filled."""
+    """One year's four counts, population and source.
+
+    A draft saves whatever valid values were typed, so no field is required here; the
+    section's completeness check (applications.sections.crime.missing) names what a year
+    still lacks, and submission refuses until it is all there."""
 
     murder = forms.IntegerField(
         label="Murder and nonnegligent manslaughter",
@@ -186,20 +190,23 @@ class CrimeYearForm(HelperMixin, forms.Form):
         super().__init__(*args, prefix=f"y{year}", **kwargs)
         for name, field in self.fields.items():
             field.label = f"{year}: {field.label}"
-            field.error_messages["required"] = (
-                f"Enter the {year} figure (0 if there were none)."
-                if name in OFFENSE_FIELDS
-                else f"Enter the {year} {name.replace('_', ' ')}."
-            )
+            field.required = False
             if name in (*OFFENSE_FIELDS, "population"):
                 # Lets applications-rates.js find the inputs of one year to preview its rate.
                 field.widget.attrs.update(
                     {"data-rate-year": str(year), "data-rate-part": name, "inputmode": "numeric"}
                 )
 
+    @property
+    def is_blank(self) -> bool:
+        """Nothing typed for this year (the draft keeps no row for it)."""
+        return all(self.cleaned_data.get(name) in (None, "") for name in self.fields)
+
     def clean(self):
         data = super().clean()
         counts = {name: data.get(name) for name in OFFENSE_FIELDS}
+        # The offenses-versus-population check needs the whole year; a partial year is
+        # checked value by value above and waits for the rest.
         if all(v is not None for v in counts.values()) and data.get("population"):
             for field, message in check_figures(counts, data["population"]).items():
                 self.add_error(field, f"{self.year}: {message}")
@@ -436,6 +443,16 @@ class CycleForm(HelperMixin, forms.ModelForm):
             "opens_at": "Eastern Time, e.g. 2026-02-25 09:00.",
             "closes_at": "Eastern Time, e.g. 2026-04-18 23:59. Submissions are refused after it.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Once the cycle exists the number of sites is a rule of selection: it changes
+            # on the selection slate, where the reason is asked for and kept.
+            self.fields["max_sites"].disabled = True
+            self.fields[
+                "max_sites"
+            ].help_text = "Change it on the cycle's selection slate, with a reason."
 
     def clean(self):
         data = super().clean()

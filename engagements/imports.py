@@ -28,7 +28,7 @@ COLUMN_HELP = {
     "site_id": "The site's number, shown on its page.",
     "type": "One of: " + ", ".join(Engagement.Type.values),
     "focus_areas": "Separated by semicolons; one of: " + ", ".join(FocusArea.values),
-    "start_date": "YYYY-MM-DD",
+    "start_date": "YYYY-MM-DD, not before the site began",
     "end_date": "YYYY-MM-DD, not before the start date",
     "delivery": "One of: " + ", ".join(Engagement.Delivery.values),
     "hours": "A number, 0 or more (required when delivered)",
@@ -139,6 +139,13 @@ def parse_row(row: dict, sites: dict) -> tuple[dict, list[str]]:
             )
     if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
         reasons.append(_("end_date is before start_date"))
+    if site is not None and data.get("start_date") and data["start_date"] < site.start_date:
+        # No engagement can predate the site it was delivered to.
+        reasons.append(
+            _("start_date %(date)s is before site %(site)s began on %(began)s")
+            % {"date": data["start_date"].isoformat(), "site": site_id,
+               "began": site.start_date.isoformat()}
+        )  # fmt: skip
 
     hours = (row.get("hours") or "").strip()
     data["hours"] = None

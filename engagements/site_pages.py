@@ -90,7 +90,7 @@ def program_view(request):
     # One page of sites with their figures (subqueries run for the page's rows only);
     # totals and the per-state grid come from aggregate queries, not from every row.
     sites = with_year_figures(
-        Site.objects.select_related("jurisdiction", "liaison"), year=year
+        Site.objects.in_program().select_related("jurisdiction", "liaison"), year=year
     ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year", "pk")
     page = Paginator(sites, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)

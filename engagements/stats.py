@@ -139,7 +139,8 @@ def with_year_figures(sites, *, year: int):
 def program_figures(*, year: int) -> dict:
     """The program view's totals and per-state grid: two aggregate queries in all."""
     rows = (
-        Site.objects.values("jurisdiction__state")
+        Site.objects.in_program()
+        .values("jurisdiction__state")
         .annotate(sites=Count("pk"), active=Count("pk", filter=~Q(phase=Site.Phase.GRADUATED)))
         .order_by()
     )
@@ -182,7 +183,8 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
     """
     today = today or timezone.localdate()
     my_sites = with_year_figures(
-        Site.objects.filter(liaison=user).select_related("jurisdiction"), year=today.year
+        Site.objects.in_program().filter(liaison=user).select_related("jurisdiction"),
+        year=today.year,
     ).order_by("jurisdiction__name", "pk")
     upcoming = (
         Engagement.objects.filter(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:pk>/status/", views.import_job_status, name="import_job_status"),
     path("<int:pk>/", views.engagement_detail, name="detail"),
     path("<int:pk>/edit/", views.engagement_edit, name="edit"),
+    path("<int:pk>/history/", views.engagement_history, name="history"),
     path("<int:pk>/deliver/", views.engagement_deliver_view, name="deliver"),
     path("<int:pk>/cancel/", views.engagement_cancel_view, name="cancel"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attach"),

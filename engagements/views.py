@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from exports.csv import csv_download
 from sites.access import can_see_internal
+from sites.history import history_rows
 
 from .access import (
     can_import,
@@ -33,7 +34,7 @@ from .forms import (
 )
 from .import_jobs import import_job_create
 from .imports import COLUMN_HELP, COLUMNS, template_csv
-from .models import Engagement, NarrativeUpdate
+from .models import Engagement, FollowUpAction, NarrativeUpdate
 from .services import (
     EngagementError,
     attachment_add,
@@ -412,4 +413,23 @@ def narrative_edit(request, site_pk, year, half):
             "last": last,
             "figures": figures,
         },
+    )
+
+
+# Staff and liaisons who may read the engagement (INTERNAL: not applicants).
+@login_required
+def engagement_history(request, pk):
+    engagement = get_engagement_for(request.user, pk)
+    if not can_see_internal(request.user):
+        raise PermissionDenied
+    history = history_rows(
+        [
+            ("Engagement", Engagement.history.filter(id=engagement.pk)),
+            ("Follow-up", FollowUpAction.history.filter(engagement_id=engagement.pk)),
+        ]
+    )
+    return render(
+        request,
+        "engagements/engagement_history.html",
+        {"engagement": engagement, "history": history},
     )

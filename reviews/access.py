@@ -7,6 +7,7 @@ the same rule on its pages through applications.extensions (registered in Review
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from applications.access import applications_visible_to
 from applications.models import Application
@@ -58,6 +59,11 @@ def can_reverse_decision(user) -> bool:
     return user.has_perm("applications.reverse_decision")
 
 
+def can_change_cap(user) -> bool:
+    # The cap is a rule of selection; the people who select may not lift it themselves.
+    return user.has_perm("applications.manage_cycles")
+
+
 def can_release(user) -> bool:
     return user.has_perm("reviews.release_decisions")
 
@@ -77,6 +83,12 @@ def _assigned(user):
     return ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=user)
 
 
+def _declared_clear(user):
+    return ConflictDeclaration.objects.filter(
+        application=OuterRef("pk"), reviewer=user, has_conflict=False
+    )
+
+
 def queue_applications_for(user) -> QuerySet[Application]:
     """The review queue's scope: all submitted SOIs for officials; assigned, unconflicted
     ones for reviewers."""
@@ -85,7 +97,10 @@ def queue_applications_for(user) -> QuerySet[Application]:
     if can_see_all(user):
         return _submitted(user)
     if is_reviewer(user):
-        return narrow_for_reviewer(user, _submitted(user))
+        # Not `_submitted`: intake's reviewer scope needs the declaration first, while the
+        # queue must list assigned SOIs not yet declared on, so the reviewer can declare.
+        filed = Application.objects.exclude(status=Application.Status.DRAFT)
+        return narrow_for_reviewer(user, filed)
     return Application.objects.none()
 
 
@@ -96,6 +111,31 @@ def narrow_for_reviewer(user, queryset: QuerySet[Application]) -> QuerySet[Appli
     reviewers the same scope as these pages.
     """
     return queryset.filter(Exists(_assigned(user))).exclude(Exists(_conflicted(user)))
+
+
+def narrow_for_reviewer_reading(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Keep the SOIs assigned to `user` on which they declared no conflict.
+
+    Registered with applications.extensions (ReviewsConfig.ready) as the reviewer's scope on
+    the intake pages (the SOI, its letters, its receipt): the declaration gate the review
+    page applies holds on every route to the SOI, not only on /review/.
+    """
+    return queryset.filter(Exists(_assigned(user)), Exists(_declared_clear(user)))
+
+
+def declaration_url_for(user, pk: int) -> str | None:
+    """Where an assigned reviewer who has not declared yet must go before reading SOI `pk`."""
+    if not is_reviewer(user) or can_see_all(user):
+        return None
+    undeclared = (
+        Application.objects.filter(pk=pk)
+        .exclude(status=Application.Status.DRAFT)
+        .filter(Exists(_assigned(user)))
+        .exclude(
+            Exists(ConflictDeclaration.objects.filter(application=OuterRef("pk"), reviewer=user))
+        )
+    )
+    return reverse("reviews:conflict", args=[pk]) if undeclared.exists() else None
 
 
 def get_queue_application_for(user, pk: int) -> Application:

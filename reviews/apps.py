@@ -6,14 +6,15 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Review and selection"
 
     def ready(self):
-        # Intake imports nothing from reviews; reviews fills the two intake rules that need
+        # Intake imports nothing from reviews; reviews fills the intake rules that need
         # review data (see applications.extensions).
         from applications import extensions
 
-        from .access import narrow_for_reviewer
+        from .access import declaration_url_for, narrow_for_reviewer_reading
         from .selectors import applicant_stage, with_applicant_stage
 
-        extensions.register_reviewer_scope(narrow_for_reviewer)
+        extensions.register_reviewer_scope(narrow_for_reviewer_reading)
+        extensions.register_declaration_gate(declaration_url_for)
         extensions.register_applicant_status(
             extensions.ApplicantStatusSource(load=with_applicant_stage, stage=applicant_stage)
         )

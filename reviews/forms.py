@@ -228,8 +228,19 @@ class DecisionForm(forms.Form):
 
 
 class MaxSitesForm(forms.Form):
+    """A program admin changes the cap on selections; the reason is kept with the change."""
+
     max_sites = forms.IntegerField(
-        label=_("Sites this cycle takes"), min_value=0, max_value=100, required=False
+        label=_("Sites this cycle takes"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Leave empty for no limit."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for changing the number of sites.")},
     )
 
     def __init__(self, *args, **kwargs):

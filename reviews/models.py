@@ -269,3 +269,28 @@ class Decision(models.Model):
     @property
     def is_released(self) -> bool:
         return self.released_at is not None and self.reversed_at is None
+
+
+class SelectionCapChange(models.Model):
+    """A program admin changed how many sites a cycle takes: from, to, why, who, when.
+
+    The cap is a rule of selection (reviews.services), so each change keeps its reason
+    in full; the cycle's own history row records the new value too."""
+
+    cycle = models.ForeignKey(
+        "applications.Cycle", on_delete=models.CASCADE, related_name="cap_changes"
+    )
+    old_max_sites = models.PositiveSmallIntegerField(_("from"), null=True, blank=True)
+    new_max_sites = models.PositiveSmallIntegerField(_("to"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.old_max_sites} -> {self.new_max_sites}"

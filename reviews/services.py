@@ -22,6 +22,7 @@ from .models import (
     Review,
     ReviewAssignment,
     ScreeningOverride,
+    SelectionCapChange,
 )
 from .screening import CHECK_TITLES, FAIL, OVERALL, screen, screening_prefetch
 
@@ -307,13 +308,38 @@ def screening_override(
 # --- decisions ----------------------------------------------------------------------------
 
 
+def _selected_in_force(cycle: Cycle) -> int:
+    return Decision.objects.filter(
+        application__cycle=cycle, outcome=Decision.Outcome.SELECTED, reversed_at=None
+    ).count()
+
+
+def _cap_message(cycle: Cycle, selected: int) -> str:
+    return (
+        f"This cycle takes {cycle.max_sites} site{'s' if cycle.max_sites != 1 else ''} and "
+        f"{selected} {'is' if selected == 1 else 'are'} selected. A program admin can raise "
+        "the number of sites on the selection slate, with a reason."
+    )
+
+
+def _check_cap(cycle: Cycle, *, adding: int) -> None:
+    """Refuse when the selections in force (plus `adding`) would exceed the cycle's cap."""
+    if cycle.max_sites is None:
+        return
+    selected = _selected_in_force(cycle)
+    if selected + adding > cycle.max_sites:
+        raise TransitionNotAllowed(_cap_message(cycle, selected))
+
+
 def _create_site(*, application: Application, actor):
-    """The site for a selected SOI: the existing one if a reversed decision left it."""
+    """The site for a selected SOI: the one a reversed selection left (reinstated), else new."""
     from sites.models import Site
-    from sites.services import SiteError, site_create_from_application
+    from sites.services import SiteError, site_create_from_application, site_reinstate
 
     site = Site.objects.filter(application=application).first()
     if site is not None:
+        if site.phase == Site.Phase.WITHDRAWN:
+            return site_reinstate(site=site, actor=actor)
         return site
     try:
         return site_create_from_application(application=application, actor=actor)
@@ -323,7 +349,7 @@ def _create_site(*, application: Application, actor):
 
 @transaction.atomic
 def decision_record(*, application: Application, outcome: str, rationale: str, actor) -> Decision:
-    """Record the decision on one SOI; selecting it creates the site (once)."""
+    """Record the decision on one SOI; a selection must fit the cycle's cap."""
     _require(actor, "applications.decide_application", "Only a selecting official can decide.")
     if outcome not in Decision.Outcome.values:
         raise ReviewError("Choose selected or not selected.")
@@ -344,11 +370,16 @@ def decision_record(*, application: Application, outcome: str, rationale: str, a
             f"This Statement of Interest failed screening ({failed}). "
             "Override the screening result with a reason before deciding."
         )
+    if outcome == Decision.Outcome.SELECTED:
+        # Row lock on the cycle: two officials selecting different SOIs at once are
+        # serialised, so both cannot pass the cap with the last free place.
+        cycle = Cycle.objects.select_for_update().get(pk=application.cycle_id)
+        _check_cap(cycle, adding=1)
+    # The site is created when the decision is released (decisions_release), so an
+    # unreleased selection that is reversed leaves nothing behind.
     decision = Decision(
         application=application, outcome=outcome, rationale=rationale, decided_by=actor
     )
-    if outcome == Decision.Outcome.SELECTED:
-        decision.site = _create_site(application=application, actor=actor)
     decision._history_user = actor
     try:
         with transaction.atomic():  # backstop: the partial unique constraint
@@ -385,6 +416,12 @@ def decision_reverse(*, decision: Decision, reason: str, actor) -> Decision:
     )
     decision._history_user = actor
     decision.save()
+    if decision.site_id is not None:
+        # A released selection made the site; reversing it ends the site ("withdrawn"),
+        # so it leaves the site list and the program report, its history kept.
+        from sites.services import site_withdraw
+
+        site_withdraw(site=decision.site, reason=f"Selection reversed: {reason}", actor=actor)
     return decision
 
 
@@ -410,10 +447,15 @@ def decisions_release(*, cycle: Cycle, actor) -> list[Decision]:
             f"{undecided} submitted Statement{'s' if undecided != 1 else ''} of Interest "
             "still need a decision; release when the slate is complete."
         )
+    # The cycle row lock serialises release with selections (decision_record takes it
+    # too), so the cap checked here still holds when the letters go out.
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    _check_cap(cycle, adding=0)
     # Lock the rows: a second click waits, then finds nothing left to release.
     decisions = list(
         Decision.objects.select_for_update()
         .filter(application__cycle=cycle, reversed_at=None, released_at=None)
+        .select_related("application__cycle", "application__jurisdiction")
         .order_by("pk")
     )
     if not decisions:
@@ -421,6 +463,9 @@ def decisions_release(*, cycle: Cycle, actor) -> list[Decision]:
     now = timezone.now()
     for decision in decisions:
         decision.released_at, decision.released_by = now, actor
+        if decision.outcome == Decision.Outcome.SELECTED and decision.site_id is None:
+            # The site exists from release on; before it a selection can still change.
+            decision.site = _create_site(application=decision.application, actor=actor)
         if decision.letter_id is None:
             # The report row is written in this transaction, so every released decision
             # has exactly one letter; report_request publishes the render after commit,
@@ -434,11 +479,27 @@ def decisions_release(*, cycle: Cycle, actor) -> list[Decision]:
 
 
 @transaction.atomic
-def cycle_set_max_sites(*, cycle: Cycle, max_sites: int | None, actor) -> Cycle:
-    """Set how many sites the cycle takes (the slate warns above it)."""
-    _require(actor, "applications.decide_application", "Only a selecting official can set this.")
+def cycle_set_max_sites(*, cycle: Cycle, max_sites: int | None, reason: str, actor) -> Cycle:
+    """Change how many sites the cycle takes (program admins), with the reason audited.
+
+    The cap is a rule (decision_record and decisions_release refuse past it), so only a
+    program admin changes it, and the cycle's history row keeps who, when and why."""
+    _require(actor, "applications.manage_cycles", "Only a program admin can change the cap.")
     if max_sites is not None and max_sites < 0:
         raise ReviewError("Enter zero or more sites.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Give the reason for changing the number of sites.")
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    change = SelectionCapChange(
+        cycle=cycle,
+        old_max_sites=cycle.max_sites,
+        new_max_sites=max_sites,
+        reason=reason,
+        changed_by=actor,
+    )
     cycle.max_sites = max_sites
-    return cycle_save(cycle=cycle, actor=actor)
+    cycle = cycle_save(cycle=cycle, actor=actor)
+    change._history_user = actor
+    change.save()
+    return cycle

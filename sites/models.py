@@ -19,6 +19,12 @@ FIRST_COHORT_YEAR = 2014
 COMMITMENT_YEARS = 3
 
 
+class SiteQuerySet(models.QuerySet):
+    def in_program(self):
+        """Sites that count: every one but the withdrawn (lists, maps, program report)."""
+        return self.exclude(phase="withdrawn")
+
+
 class Site(models.Model):
     class Phase(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
@@ -26,9 +32,13 @@ class Site(models.Model):
         IMPLEMENTATION = "implementation", _("Implementation")
         SUSTAINMENT = "sustainment", _("Sustainment")
         GRADUATED = "graduated", _("Graduated")
+        # An end state: the site left the program before graduating (e.g. its selection
+        # was reversed). Set only by site_withdraw, with a reason; its history is kept.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     # Phases move forward one step at a time; a program admin may also step back
-    # one phase to correct a mistake. Graduation is final.
+    # one phase to correct a mistake. Graduation is final. Withdrawal is its own
+    # service (site_withdraw), not a phase step, because it needs a reason.
     TRANSITIONS = {
         Phase.ASSESSMENT: {Phase.STRATEGIC_PLANNING},
         Phase.STRATEGIC_PLANNING: {Phase.IMPLEMENTATION, Phase.ASSESSMENT},
@@ -89,9 +99,13 @@ class Site(models.Model):
     internal_notes = models.TextField(  # INTERNAL
         _("internal notes"), blank=True, help_text=_("DOJ staff and liaisons only.")
     )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-cohort_year", "jurisdiction__name"]
@@ -122,6 +136,14 @@ class Site(models.Model):
 
     def can_move_to(self, phase: str) -> bool:
         return phase in self.TRANSITIONS.get(self.phase, set())
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.phase == self.Phase.WITHDRAWN
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.phase not in (self.Phase.GRADUATED, self.Phase.WITHDRAWN)
 
     @property
     def next_phases(self) -> list[str]:

@@ -298,3 +298,72 @@ def goal_save(*, site: Site, actor, goal: Goal | None = None, **fields) -> Goal:
 def goal_remove(*, goal: Goal, actor) -> None:
     goal._history_user = actor
     goal.delete()
+
+
+@transaction.atomic
+def site_withdraw(*, site: Site, reason: str, actor, on: datetime.date | None = None) -> Site:
+    """End a site before graduation ("withdrawn"), with the reason; its history stays.
+
+    A withdrawn site leaves the site list, the state map and the program report
+    (`Site.objects.in_program()`), and takes no further phase change."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SiteError(_("Give the reason for withdrawing the site."))
+    # Lock so a phase change and a withdrawal at the same moment cannot both apply.
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if not site.can_withdraw:
+        raise SiteError(_("A %s site cannot be withdrawn.") % site.get_phase_display().lower())
+    on = on or timezone.localdate()
+    site.phase, site.phase_started_on = Site.Phase.WITHDRAWN, max(on, site.phase_started_on)
+    site.withdrawn_on, site.withdrawal_reason = on, reason
+    site._history_user = actor
+    site.save(
+        update_fields=[
+            "phase",
+            "phase_started_on",
+            "withdrawn_on",
+            "withdrawal_reason",
+            "updated_at",
+        ]
+    )
+    row = SitePhase(
+        site=site,
+        phase=Site.Phase.WITHDRAWN,
+        started_on=site.phase_started_on,
+        note=reason[:300],
+        recorded_by=actor,
+    )
+    row._history_user = actor
+    row.save()
+    return site
+
+
+@transaction.atomic
+def site_reinstate(*, site: Site, actor) -> Site:
+    """Bring a withdrawn site back to assessment (its SOI was selected again)."""
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if not site.is_withdrawn:
+        return site
+    today = max(timezone.localdate(), site.phase_started_on)
+    site.phase, site.phase_started_on = Site.Phase.ASSESSMENT, today
+    site.withdrawn_on, site.withdrawal_reason = None, ""
+    site._history_user = actor
+    site.save(
+        update_fields=[
+            "phase",
+            "phase_started_on",
+            "withdrawn_on",
+            "withdrawal_reason",
+            "updated_at",
+        ]
+    )
+    row = SitePhase(
+        site=site,
+        phase=Site.Phase.ASSESSMENT,
+        started_on=today,
+        note="Selected again.",
+        recorded_by=actor,
+    )
+    row._history_user = actor
+    row.save()
+    return site

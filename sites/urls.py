@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/liaison/", views.site_liaison, name="liaison"),
     path("<int:pk>/team/", views.site_team, name="team"),
     path("<int:pk>/goals/", views.site_goals, name="goals"),
+    path("<int:pk>/history/", views.site_history_view, name="history"),
 ]

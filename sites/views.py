@@ -14,12 +14,14 @@ from exports.csv import csv_download
 from .access import (
     can_edit_plan,
     can_manage_sites,
+    can_see_internal,
     get_site_for,
     sites_visible_to,
 )
 from .filters import SiteFilter
 from .forms import GoalFormSet, LiaisonAssignForm, PhaseChangeForm, SiteForm, TeamFormSet
-from .models import SiteFocusArea
+from .history import site_history
+from .models import Site, SiteFocusArea
 from .services import (
     SiteError,
     goal_remove,
@@ -53,7 +55,11 @@ def _site_list_queryset(user):
 # Anyone signed in; each sees only the sites in their scope (sites.access.sites_visible_to).
 @login_required
 def site_list(request):
-    site_filter = SiteFilter(request.GET or None, queryset=_site_list_queryset(request.user))
+    sites = _site_list_queryset(request.user)
+    if request.GET.get("phase") != Site.Phase.WITHDRAWN:
+        # Withdrawn sites left the program: listed only when asked for by phase.
+        sites = sites.in_program()
+    site_filter = SiteFilter(request.GET or None, queryset=sites)
     sites = site_filter.qs
     if request.GET.get("format") == "csv":
         return _export_csv(sites)
@@ -259,3 +265,12 @@ def site_goals(request, pk):
         "sites/site_formset.html",
         {"formset": formset, "site": site, "heading": "Strategic-plan goals"},
     )
+
+
+# Staff and liaisons who may read the site (INTERNAL: applicants never see the audit trail).
+@login_required
+def site_history_view(request, pk):
+    site = get_site_for(request.user, pk)
+    if not can_see_internal(request.user):
+        raise PermissionDenied
+    return render(request, "sites/site_history.html", {"site": site, "history": site_history(site)})

@@ -184,13 +184,16 @@ class CrimeFigures(models.Model):
         Application, on_delete=models.CASCADE, related_name="crime_figures"
     )
     year = models.PositiveSmallIntegerField()
-    murder = models.PositiveIntegerField(_("murder and nonnegligent manslaughter"))
-    rape = models.PositiveIntegerField(_("rape"))
-    robbery = models.PositiveIntegerField(_("robbery"))
-    aggravated_assault = models.PositiveIntegerField(_("aggravated assault"))
-    population = models.PositiveIntegerField(_("population"))
-    data_source = models.CharField(_("data source"), max_length=20, choices=Source)
-    rate = models.DecimalField(max_digits=8, decimal_places=1)
+    # Blank values are allowed while the SOI is a draft (a year may be half typed);
+    # the section's completeness check refuses submission until every value is there.
+    murder = models.PositiveIntegerField(_("murder and nonnegligent manslaughter"), null=True)
+    rape = models.PositiveIntegerField(_("rape"), null=True)
+    robbery = models.PositiveIntegerField(_("robbery"), null=True)
+    aggravated_assault = models.PositiveIntegerField(_("aggravated assault"), null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
+    data_source = models.CharField(_("data source"), max_length=20, choices=Source, blank=True)
+    # Computed by the server once the year is complete; None until then.
+    rate = models.DecimalField(max_digits=8, decimal_places=1, null=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -204,8 +207,9 @@ class CrimeFigures(models.Model):
         return f"{self.year}: {self.rate}"
 
     @property
-    def total(self) -> int:
-        return self.murder + self.rape + self.robbery + self.aggravated_assault
+    def total(self) -> int | None:
+        counts = (self.murder, self.rape, self.robbery, self.aggravated_assault)
+        return None if None in counts else sum(counts)
 
 
 def letter_upload_path(instance, filename):

@@ -9,9 +9,25 @@ from .base import Section, label_of, own_keys, save_row
 FIELDS = tuple(CrimeYearForm.base_fields)  # the counts, population and data source
 
 
+def _blank_fields(row: CrimeFigures) -> list[str]:
+    return [
+        str(CrimeFigures._meta.get_field(name).verbose_name)
+        for name in FIELDS
+        if getattr(row, name) in (None, "")
+    ]
+
+
 def missing(app: Application) -> list[str]:
-    have = {row.year for row in app.crime_figures.all()}
-    return [f"Figures for {year}" for year in app.cycle.crime_years if year not in have]
+    """A year without a row, or a year saved with values still blank (a partial draft)."""
+    rows = {row.year: row for row in app.crime_figures.all()}
+    gaps = []
+    for year in app.cycle.crime_years:
+        row = rows.get(year)
+        if row is None:
+            gaps.append(f"Figures for {year}")
+        elif blank := _blank_fields(row):
+            gaps.append(f"Figures for {year}: {', '.join(blank)}")
+    return gaps
 
 
 def forms(app: Application, data=None) -> list:
@@ -25,19 +41,29 @@ def forms(app: Application, data=None) -> list:
 
 
 def cleaned(forms: list) -> dict:
-    return {form.year: dict(form.cleaned_data) for form in forms}
+    # A year left wholly blank is not given (and so removed); a partly typed year is kept.
+    return {form.year: dict(form.cleaned_data) for form in forms if not form.is_blank}
 
 
 def save(locked: Application, data: dict, actor) -> list[str]:
-    """`data` maps each year to its complete figures; years not given are removed."""
+    """`data` maps each year to its figures, complete or not; years not given are removed.
+
+    A draft keeps whatever valid values were typed; the rate is computed only once the
+    year's counts and population are all there."""
     for year, values in data.items():
         row = CrimeFigures.objects.filter(application=locked, year=year).first() or CrimeFigures(
             application=locked, year=year
         )
         for name in own_keys(values, FIELDS, "crime"):
-            setattr(row, name, values[name])
+            value = values[name]
+            setattr(row, name, "" if name == "data_source" and value is None else value)
+        counts = [getattr(row, k) for k in OFFENSE_FIELDS]
         # The server computes the rate; the browser preview is only a convenience.
-        row.rate = violent_crime_rate(sum(values[k] for k in OFFENSE_FIELDS), values["population"])
+        row.rate = (
+            violent_crime_rate(sum(counts), row.population)
+            if None not in counts and row.population
+            else None
+        )
         save_row(row, actor)
     CrimeFigures.objects.filter(application=locked).exclude(year__in=list(data)).delete()
     return []
@@ -45,6 +71,11 @@ def save(locked: Application, data: dict, actor) -> list[str]:
 
 def _by_year(app: Application) -> list:
     return sorted(app.crime_figures.all(), key=lambda r: r.year)
+
+
+def _complete_by_year(app: Application) -> list:
+    # Rates and ratios exist only for complete years; a partial draft year has none yet.
+    return [row for row in _by_year(app) if row.rate is not None]
 
 
 def snapshot(app: Application) -> dict:
@@ -85,7 +116,7 @@ def context(app: Application) -> dict:
                 "rate": row.rate,
                 "ratio": ratio_to_national(row.rate, national.rate),
             }
-            for row in _by_year(app)
+            for row in _complete_by_year(app)
         ],
     }
 

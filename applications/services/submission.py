@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.access import has_verified_email
 from accounts.models import User
 
+from ..access import has_decision_in_force
 from ..models import Application, ReferenceSequence
 from ..sections import incomplete_sections, with_sections
 from ..snapshot import build_snapshot, snapshot_digest
@@ -119,7 +120,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str) 
     # Both this and reviews.services.decision_record lock the application row, so a
     # withdrawal and a decision cannot both succeed. Unreleased decisions stay
     # internal: the message does not say one exists.
-    if application.decisions.filter(reversed_at__isnull=True).exists():
+    if has_decision_in_force(application):
         raise TransitionNotAllowed(
             "This Statement of Interest is in final review and can no longer be withdrawn. "
             "Contact the PSP team if your jurisdiction's situation has changed."

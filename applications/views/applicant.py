@@ -19,8 +19,9 @@ from ..access import (
     get_letter_for,
     get_own_application_for,
     is_applicant,
+    with_withdrawal_facts,
 )
-from ..extensions import with_applicant_status
+from ..extensions import declaration_required_url, with_applicant_status
 from ..forms import (
     InvitationForm,
     JurisdictionStartForm,
@@ -56,7 +57,7 @@ def _require_applicant(user) -> None:
 def _mine_context(request, invitation_form=None) -> dict:
     user = request.user
     applications = list(
-        with_applicant_status(applications_of_my_jurisdiction(user))
+        with_withdrawal_facts(with_applicant_status(applications_of_my_jurisdiction(user)))
         .select_related("cycle", "receipt")
         .order_by("-cycle__opens_at", "-pk")
     )
@@ -124,10 +125,16 @@ def start(request, cycle_pk):
     return render(request, "applications/application_start.html", {"cycle": cycle, "form": form})
 
 
-# Applicants of the jurisdiction, or staff with a review permission (submitted SOIs only).
+# Applicants of the jurisdiction, or staff with a review permission (submitted SOIs only;
+# reviewers: assigned ones they declared no conflict on).
 @login_required
 def detail(request, pk):
     user = request.user
+    # An assigned reviewer declares a conflict (or none) before reading the SOI, here as on
+    # the review page; the reviewer scope below refuses undeclared SOIs on every route.
+    declare_first = declaration_required_url(user, pk)
+    if declare_first is not None:
+        return redirect(declare_first)
     # One query for the SOI in the user's scope (404 outside it) with every section, the
     # people named on the page and what the applicant-facing status reads.
     scope = with_sections(applications_visible_to(user)).select_related(

@@ -3,14 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ..access import applications_visible_to, can_manage_cycles, can_read_all
+from ..filters import StaffApplicationFilter
 from ..forms import CycleForm, NationalRateForm
 from ..models import Cycle, NationalCrimeRate
 from ..services import ApplicationError, cycle_save, national_rate_save
 
-LIST_LIMIT = 500
+PAGE_SIZE = 25
 
 
 # Staff with applications.review_application or applications.view_all_applications.
@@ -18,12 +20,25 @@ LIST_LIMIT = 500
 def staff_list(request):
     if not can_read_all(request.user):
         raise PermissionDenied
-    applications = (
-        applications_visible_to(request.user)
+    found = StaffApplicationFilter(
+        request.GET or None,
+        queryset=applications_visible_to(request.user)
         .select_related("cycle", "jurisdiction")
-        .order_by("-submitted_at", "-pk")[:LIST_LIMIT]
+        .order_by("-submitted_at", "-pk"),
     )
-    return render(request, "applications/application_list.html", {"applications": applications})
+    page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applications/application_list.html",
+        {
+            "applications": page.object_list,
+            "page": page,
+            "filter": found,
+            "query": query.urlencode(),
+        },
+    )
 
 
 # Program admins (applications.manage_cycles).

@@ -44,7 +44,7 @@ def program_report_context(report) -> dict:
     cohort, start, end = _program_params(report)
     quiet_from = end - datetime.timedelta(days=QUIET_DAYS - 1)
     # Sites that had begun by the range end (a later cohort is not yet in the program).
-    sites = Site.objects.filter(start_date__lte=end)
+    sites = Site.objects.in_program().filter(start_date__lte=end)
     if cohort is not None:
         sites = sites.filter(cohort_year=cohort)
 

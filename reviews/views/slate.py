@@ -24,18 +24,21 @@ def slate_index(request):
     return render(request, "reviews/slate_index.html", {"cycles": cycles})
 
 
-# Selecting officials and program admins; only selecting officials change the site count.
+# Selecting officials and program admins; only program admins change the site count.
 @login_required
 def slate(request, cycle_pk):
     require(access.can_see_all(request.user))
     cycle = get_object_or_404(Cycle.objects.select_related("national_rate"), pk=cycle_pk)
     form = MaxSitesForm(request.POST or None, initial={"max_sites": cycle.max_sites})
     if request.method == "POST":
-        require(access.can_decide(request.user))
+        require(access.can_change_cap(request.user))
         if form.is_valid():
             try:
                 cycle_set_max_sites(
-                    cycle=cycle, max_sites=form.cleaned_data["max_sites"], actor=request.user
+                    cycle=cycle,
+                    max_sites=form.cleaned_data["max_sites"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
                 )
             except ReviewError as exc:
                 form.add_error(None, str(exc))
@@ -60,6 +63,8 @@ def slate(request, cycle_pk):
             "unreleased_count": counts["unreleased"],
             "over_limit": cycle.max_sites is not None and counts["selected"] > cycle.max_sites,
             "can_decide": access.can_decide(request.user),
+            "can_change_cap": access.can_change_cap(request.user),
+            "cap_changes": cycle.cap_changes.select_related("changed_by")[:5],
             "can_release": access.can_release(request.user),
         },
     )

@@ -200,3 +200,35 @@ def test_colleague_of_same_jurisdiction_can_edit(client, draft):
         {"version": draft.version, "population": "10"},
     )
     assert response.status_code == 302
+
+
+def test_official_who_sees_every_soi_never_sees_drafts(client, selecting_official, program_admin):
+    # Issue 13: removing the draft filter from applications_visible_to passed the suite.
+    draft = ApplicationFactory(complete=True)
+    filed = ApplicationFactory(submitted=True)
+    for official in (selecting_official, program_admin):
+        assert official.has_perm("applications.view_all_applications")
+        assert list(applications_visible_to(official)) == [filed]
+        client.force_login(official)
+        assert client.get(reverse("applications:detail", args=[draft.pk])).status_code == 404
+        listed = client.get(reverse("applications:list")).context["applications"]
+        assert draft not in listed and filed in listed
+
+
+def test_staff_soi_list_searches_filters_and_pages(client, selecting_official):
+    # Issue 13 item 12.
+    from tests.factories import CycleFactory, JurisdictionFactory
+
+    toledo = ApplicationFactory(submitted=True, jurisdiction=JurisdictionFactory(name="Toledo"))
+    other_cycle = CycleFactory()
+    later = ApplicationFactory(submitted=True, cycle=other_cycle)
+    client.force_login(selecting_official)
+    url = reverse("applications:list")
+    assert list(client.get(url, {"q": "toled"}).context["applications"]) == [toledo]
+    by_ref = client.get(url, {"q": later.reference_number}).context["applications"]
+    assert list(by_ref) == [later]
+    assert list(client.get(url, {"cycle": other_cycle.pk}).context["applications"]) == [later]
+    ApplicationFactory.create_batch(25, submitted=True, cycle=other_cycle)
+    first = client.get(url)
+    assert len(first.context["applications"]) == 25 and first.context["page"].has_next()
+    assert 'name="q"' in first.content.decode()

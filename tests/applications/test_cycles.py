@@ -259,3 +259,12 @@ def test_django_admin_creates_a_text_version_hashed_and_attributed(client, progr
     # What the service does: the digest of exactly this text, and an audit row naming the admin.
     assert saved.sha256 == saved.compute_sha256() and len(saved.sha256) == 64
     assert saved.history.get().history_user == program_admin
+
+
+def test_cycle_form_sets_the_number_of_sites_only_when_creating(db):
+    # Issue 13 item 5: afterwards it changes on the slate, with a reason (reviews.services).
+    from applications.forms import CycleForm
+    from tests.factories import CycleFactory
+
+    assert not CycleForm().fields["max_sites"].disabled
+    assert CycleForm(instance=CycleFactory()).fields["max_sites"].disabled

@@ -10,11 +10,13 @@ from tests.reviews.factories import assign
 pytestmark = pytest.mark.django_db
 
 
-def test_reviews_fills_both_extension_points():
-    from reviews.access import narrow_for_reviewer
+def test_reviews_fills_the_extension_points():
+    from reviews.access import declaration_url_for, narrow_for_reviewer_reading
     from reviews.selectors import applicant_stage
 
-    assert extensions._reviewer_scope is narrow_for_reviewer
+    # Intake reads with the declaration-first scope, not the review queue's.
+    assert extensions._reviewer_scope is narrow_for_reviewer_reading
+    assert extensions._declaration_gate is declaration_url_for
     assert extensions._applicant_status_source.stage is applicant_stage
 
 

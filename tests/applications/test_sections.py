@@ -250,6 +250,18 @@ def test_crime_figures_for_another_year_do_not_count(complete_draft):
     assert _missing(complete_draft, "crime") == [f"Figures for {first}"]
 
 
+@pytest.mark.parametrize("attr", ["robbery", "population", "data_source"])
+def test_crime_year_with_a_blank_value_is_incomplete(complete_draft, attr):
+    # A draft may keep a half-typed year (issue 13 item 1); submission must still refuse it.
+    first = complete_draft.cycle.crime_years[0]
+    blank = "" if attr == "data_source" else None
+    CrimeFigures.objects.filter(application=complete_draft, year=first).update(
+        **{attr: blank, "rate": None}
+    )
+    label = str(CrimeFigures._meta.get_field(attr).verbose_name)
+    assert _missing(complete_draft, "crime") == [f"Figures for {first}: {label}"]
+
+
 # --- 4. narrative --------------------------------------------------------------------------
 
 

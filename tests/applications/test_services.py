@@ -259,6 +259,17 @@ def test_incomplete_draft_cannot_be_submitted(applicant, draft):
         _submit(draft, applicant)
 
 
+def test_draft_with_a_partial_crime_year_cannot_be_submitted(applicant, complete_draft):
+    from applications.models import CrimeFigures
+
+    first = complete_draft.cycle.crime_years[0]
+    CrimeFigures.objects.filter(application=complete_draft, year=first).update(
+        population=None, rate=None
+    )
+    with pytest.raises(TransitionNotAllowed, match="Violent-crime figures"):
+        _submit(complete_draft, applicant)
+
+
 def test_submit_requires_attestation(applicant, complete_draft):
     with pytest.raises(TransitionNotAllowed, match="attestation"):
         _submit(complete_draft, applicant, attested=False)

@@ -91,7 +91,7 @@ def test_crime_figures_saved_with_server_rates(client, applicant, draft):
     assert "740.7" in page and "1.92" in page  # ratio to 386.3
 
 
-def test_crime_negative_and_impossible_and_missing_refused(client, applicant, draft):
+def test_crime_negative_and_impossible_refused(client, applicant, draft):
     client.force_login(applicant)
     y1, y2, y3 = draft.cycle.crime_years
     response = client.post(
@@ -113,8 +113,76 @@ def test_crime_negative_and_impossible_and_missing_refused(client, applicant, dr
     html = response.content.decode()
     assert "A count cannot be negative." in html
     assert "more than the population of 1,000" in html
-    assert f"Enter the {y3} figure (0 if there were none)." in html
     assert 'value="-5"' in html  # typed input kept
+    assert not CrimeFigures.objects.filter(application=draft).exists()
+
+
+def _only_first_year(draft, **values):
+    y1 = draft.cycle.crime_years[0]
+    data = {"version": draft.version}
+    for year in draft.cycle.crime_years:
+        for name in ("murder", "rape", "robbery", "aggravated_assault", "population"):
+            data[f"y{year}-{name}"] = ""
+    data.update({f"y{y1}-{k}": v for k, v in values.items()})
+    return data
+
+
+def test_crime_draft_saves_one_complete_year_and_shows_in_progress(client, applicant, draft):
+    # Issue 13 item 1: only the first year typed used to give 12 errors and store nothing.
+    client.force_login(applicant)
+    y1, y2, y3 = draft.cycle.crime_years
+    data = _only_first_year(
+        draft,
+        murder="40",
+        rape="160",
+        robbery="500",
+        aggravated_assault="1300",
+        population="270000",
+        data_source="ucr_nibrs",
+    )
+    response = client.post(url(draft, "crime"), data)
+    assert response.status_code == 302
+    row = CrimeFigures.objects.get(application=draft)
+    assert (row.year, str(row.rate)) == (y1, "740.7")
+    page = client.get(url(draft, "crime")).content.decode()
+    assert "In progress" in page
+    assert f"Figures for {y2}" in page and f"Figures for {y3}" in page
+
+
+def test_crime_draft_keeps_a_partly_typed_year_without_a_rate(client, applicant, draft):
+    client.force_login(applicant)
+    y1 = draft.cycle.crime_years[0]
+    response = client.post(url(draft, "crime"), _only_first_year(draft, murder="40"))
+    assert response.status_code == 302
+    row = CrimeFigures.objects.get(application=draft)
+    assert (row.murder, row.rape, row.population, row.rate) == (40, None, None, None)
+    page = client.get(url(draft, "crime")).content.decode()
+    assert 'value="40"' in page  # what was typed comes back
+    assert f"Figures for {y1}: rape, robbery, aggravated assault, population, data source" in page
+    # Completing the year later computes its rate.
+    client.post(
+        url(draft, "crime"),
+        _only_first_year(
+            draft,
+            murder="40",
+            rape="160",
+            robbery="500",
+            aggravated_assault="1300",
+            population="270000",
+            data_source="ucr_nibrs",
+        )
+        | {"version": Application.objects.get(pk=draft.pk).version},
+    )
+    row.refresh_from_db()
+    assert str(row.rate) == "740.7"
+
+
+def test_crime_year_cleared_in_a_draft_is_removed(client, applicant, draft):
+    client.force_login(applicant)
+    client.post(url(draft, "crime"), _only_first_year(draft, murder="40"))
+    version = Application.objects.get(pk=draft.pk).version
+    response = client.post(url(draft, "crime"), _only_first_year(draft) | {"version": version})
+    assert response.status_code == 302
     assert not CrimeFigures.objects.filter(application=draft).exists()
 
 

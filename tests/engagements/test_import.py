@@ -121,3 +121,35 @@ def test_delivered_row_cannot_start_in_the_future(liaison):
     assert [e.reason for e in result.errors] == [
         "a delivered engagement cannot start in the future"
     ]
+
+
+def test_row_dated_before_the_site_began_is_refused_with_its_line(liaison):
+    # Issue 13 item 10.
+    import datetime
+
+    site = SiteFactory(liaison=liaison, start_date=datetime.date(2025, 3, 1))
+    result = engagements_import(
+        file=_csv(
+            [
+                _row(site, start_date="2025-03-01", end_date="2025-03-01"),
+                _row(site, start_date="2025-02-27", end_date="2025-02-28"),
+            ]
+        ),
+        actor=liaison,
+    )
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (3, f"start_date 2025-02-27 is before site {site.pk} began on 2025-03-01")
+    ]
+    assert not Engagement.objects.exists()
+
+
+def test_site_page_shows_the_number_the_import_help_names(client, liaison):
+    from django.urls import reverse
+
+    from engagements.imports import COLUMN_HELP
+
+    site = SiteFactory(liaison=liaison)
+    assert "shown on its page" in COLUMN_HELP["site_id"]
+    client.force_login(liaison)
+    page = client.get(reverse("sites:detail", args=[site.pk])).content.decode()
+    assert f"<dt>Site number</dt><dd>{site.pk} " in page

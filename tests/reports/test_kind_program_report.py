@@ -267,3 +267,13 @@ def test_request_form_refuses_a_range_over_five_years(client, program_admin):
     )
     assert response.context["form"].errors["end"] == ["Choose a range of at most five years."]
     assert not Report.objects.exists()
+
+
+def test_program_report_leaves_out_a_withdrawn_site(program_data, program_admin):
+    # Issue 13 item 6: a reversed selection's site no longer counts in the report.
+    from sites.services import site_withdraw
+
+    site_withdraw(site=program_data["quiet"], reason="Selection reversed.", actor=program_admin)
+    context = program_report_context(Report(kind="program_report", params=PARAMS))
+    assert context["totals"]["sites"] == 2
+    assert program_data["quiet"].pk not in {site.pk for site in context["sites"]}

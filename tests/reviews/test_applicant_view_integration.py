@@ -98,3 +98,71 @@ def test_withdraw_refused_once_a_decision_is_recorded(soi):
         application_withdraw(application=soi, actor=applicant, reason="Changed plans")
     soi.refresh_from_db()
     assert soi.status == Application.Status.SUBMITTED
+
+
+# --- issue 13 item 2: the Withdraw button only when withdrawal is possible ----------------
+
+
+@pytest.mark.parametrize("released", [False, True])
+def test_decided_soi_shows_no_withdraw_button(client, soi, released):
+    applicant = soi.jurisdiction.members.first()
+    DecisionFactory(
+        application=soi,
+        outcome=Decision.Outcome.SELECTED,
+        released_at=timezone.now() if released else None,
+    )
+    client.force_login(applicant)
+    detail = client.get(reverse("applications:detail", args=[soi.pk])).content.decode()
+    assert ">Withdraw<" not in detail
+    assert reverse("applications:withdraw", args=[soi.pk]) not in _mine_status(client, applicant)
+    # The withdraw page itself refuses too, rather than showing a form bound to fail.
+    assert client.get(reverse("applications:withdraw", args=[soi.pk])).status_code == 403
+
+
+def test_reversed_decision_brings_the_withdraw_button_back(client, soi):
+    applicant = soi.jurisdiction.members.first()
+    DecisionFactory(application=soi, reversed_at=timezone.now())
+    client.force_login(applicant)
+    detail = client.get(reverse("applications:detail", args=[soi.pk])).content.decode()
+    assert ">Withdraw<" in detail
+    assert reverse("applications:withdraw", args=[soi.pk]) in _mine_status(client, applicant)
+
+
+# --- issue 13 item 9: the declaration gate on every route to the SOI ----------------------
+
+
+def test_undeclared_reviewer_is_sent_to_the_declaration_from_the_intake_page(client, reviewer, soi):
+    assign(soi, reviewer, declared=False)
+    client.force_login(reviewer)
+    response = client.get(reverse("applications:detail", args=[soi.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:conflict", args=[soi.pk])
+
+
+def test_undeclared_reviewer_cannot_open_letters_receipt_or_list_entry(client, reviewer, soi):
+    from applications.report_kinds import SOI_PACKET
+    from reports.models import Report
+
+    letter = soi.letters.first()
+    assert letter is not None
+    assign(soi, reviewer, declared=False)
+    client.force_login(reviewer)
+    download = reverse("applications:letter_download", args=[soi.pk, letter.pk])
+    assert client.get(download).status_code == 404
+    assert soi not in client.get(reverse("applications:list")).context["applications"]
+    receipt = Report(kind=SOI_PACKET.slug, params={"application_id": soi.pk})
+    assert not SOI_PACKET.can_view(reviewer, receipt)
+    # Once they declare no conflict, every route opens.
+    from tests.reviews.factories import ConflictDeclarationFactory
+
+    ConflictDeclarationFactory(application=soi, reviewer=reviewer, has_conflict=False)
+    assert client.get(download).status_code == 200
+    assert SOI_PACKET.can_view(reviewer, receipt)
+    assert client.get(reverse("applications:detail", args=[soi.pk])).status_code == 200
+
+
+def test_undeclared_reviewer_still_finds_the_soi_in_the_review_queue(client, reviewer, soi):
+    assign(soi, reviewer, declared=False)
+    client.force_login(reviewer)
+    response = client.get(reverse("reviews:queue"))
+    assert soi.reference_number in response.content.decode()

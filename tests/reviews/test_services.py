@@ -282,8 +282,13 @@ def decide(application, actor, outcome="selected", rationale="Highest ranked; st
     )
 
 
-def test_selecting_creates_the_site_with_the_soi_details(soi, selecting_official):
+def test_releasing_a_selection_creates_the_site_with_the_soi_details(soi, selecting_official):
     decision = decide(soi, selecting_official)
+    # Issue 13 item 6: no site before release, so a selection reversed before it
+    # leaves nothing behind.
+    assert not Site.objects.filter(application=soi).exists()
+    decisions_release(cycle=soi.cycle, actor=selecting_official)
+    decision.refresh_from_db()
     site = Site.objects.get(application=soi)
     assert decision.site == site
     assert site.cohort_year == soi.cycle.year
@@ -301,6 +306,7 @@ def test_deciding_twice_is_refused_and_the_site_is_created_once(soi, selecting_o
     decide(soi, selecting_official)
     with pytest.raises(DecisionConflict, match="already recorded 'Selected'"):
         decide(soi, selecting_official)
+    decisions_release(cycle=soi.cycle, actor=selecting_official)
     assert Site.objects.filter(application=soi).count() == 1
     assert Decision.objects.filter(application=soi).count() == 1
 
@@ -353,13 +359,18 @@ def test_program_admin_reverses_with_a_reason_and_a_new_decision_reuses_the_site
     soi, selecting_official, program_admin
 ):
     first = decide(soi, selecting_official)
+    decisions_release(cycle=soi.cycle, actor=selecting_official)
     decision_reverse(decision=first, reason="Wrong SOI selected.", actor=program_admin)
     first.refresh_from_db()
     assert first.reversed_by == program_admin and first.reversal_reason == "Wrong SOI selected."
     assert first.history.latest().history_user == program_admin
+    assert first.site.phase == Site.Phase.WITHDRAWN
     second = decide(soi, selecting_official)
-    assert second.site == first.site  # still exactly one site
+    decisions_release(cycle=soi.cycle, actor=selecting_official)
+    second.refresh_from_db()
+    assert second.site == first.site  # still exactly one site, back in the program
     assert Site.objects.filter(application=soi).count() == 1
+    assert second.site.phase == Site.Phase.ASSESSMENT
 
 
 def test_selecting_official_cannot_reverse(soi, selecting_official):
@@ -429,16 +440,95 @@ def test_reviewer_and_program_admin_cannot_release(
             decisions_release(cycle=soi.cycle, actor=actor)
 
 
-def test_selecting_official_sets_the_number_of_sites(cycle, selecting_official):
-    cycle = cycle_set_max_sites(cycle=cycle, max_sites=5, actor=selecting_official)
+def test_program_admin_sets_the_number_of_sites_with_a_reason(cycle, program_admin):
+    cycle = cycle_set_max_sites(
+        cycle=cycle, max_sites=5, reason="Budget for five this year.", actor=program_admin
+    )
     cycle.refresh_from_db()
     assert cycle.max_sites == 5
-    assert cycle.history.latest().history_user == selecting_official
+    assert cycle.history.latest().history_user == program_admin
+    change = cycle.cap_changes.get()
+    assert (change.new_max_sites, change.reason, change.changed_by) == (
+        5,
+        "Budget for five this year.",
+        program_admin,
+    )
 
 
-def test_reviewer_cannot_set_the_number_of_sites(cycle, reviewer):
+def test_number_of_sites_change_needs_a_reason(cycle, program_admin):
+    with pytest.raises(ReviewError, match="reason"):
+        cycle_set_max_sites(cycle=cycle, max_sites=5, reason=" ", actor=program_admin)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "selecting_official"])
+def test_only_a_program_admin_sets_the_number_of_sites(cycle, role, request):
+    # The officials who select may not lift the cap on their own selections.
     with pytest.raises(ReviewError):
-        cycle_set_max_sites(cycle=cycle, max_sites=5, actor=reviewer)
+        cycle_set_max_sites(
+            cycle=cycle, max_sites=5, reason="x", actor=request.getfixturevalue(role)
+        )
+
+
+# --- issue 13 item 5: the selection cap is a rule -----------------------------------------
+
+
+def _two_cities(cycle):
+    return [ApplicationFactory(cycle=cycle, submitted=True) for _ in range(2)]
+
+
+def test_selection_over_the_cap_is_refused(cycle, selecting_official):
+    first, second = _two_cities(cycle)
+    cycle.max_sites = 1
+    cycle.save()
+    decide(first, selecting_official)
+    with pytest.raises(TransitionNotAllowed, match="takes 1 site and 1 is selected"):
+        decide(second, selecting_official)
+    assert not Decision.objects.filter(application=second).exists()
+    # "Not selected" is not capped.
+    decide(second, selecting_official, outcome="not_selected")
+
+
+def test_release_is_refused_while_over_the_cap(cycle, selecting_official, program_admin):
+    first, second = _two_cities(cycle)
+    decide(first, selecting_official)
+    decide(second, selecting_official)
+    cycle_set_max_sites(cycle=cycle, max_sites=1, reason="Budget cut.", actor=program_admin)
+    with pytest.raises(TransitionNotAllowed, match="takes 1 site and 2 are selected"):
+        decisions_release(cycle=cycle, actor=selecting_official)
+    assert not Decision.objects.exclude(released_at=None).exists()
+    assert not Site.objects.exists()
+    cycle_set_max_sites(cycle=cycle, max_sites=2, reason="Budget restored.", actor=program_admin)
+    assert len(decisions_release(cycle=cycle, actor=selecting_official)) == 2
+
+
+def test_raising_the_cap_allows_the_next_selection(cycle, selecting_official, program_admin):
+    first, second = _two_cities(cycle)
+    cycle.max_sites = 1
+    cycle.save()
+    decide(first, selecting_official)
+    cycle_set_max_sites(cycle=cycle, max_sites=2, reason="A second award.", actor=program_admin)
+    assert decide(second, selecting_official).outcome == "selected"
+
+
+# --- issue 13 item 6: a reversed selection leaves no site behind ---------------------------
+
+
+def test_reversing_an_unreleased_selection_leaves_no_site(soi, selecting_official, program_admin):
+    decision = decide(soi, selecting_official)
+    decision_reverse(decision=decision, reason="Selected by mistake.", actor=program_admin)
+    assert not Site.objects.exists()
+
+
+def test_reversing_a_released_selection_withdraws_its_site(soi, selecting_official, program_admin):
+    decision = decide(soi, selecting_official)
+    decisions_release(cycle=soi.cycle, actor=selecting_official)
+    decision.refresh_from_db()
+    decision_reverse(decision=decision, reason="Jurisdiction declined.", actor=program_admin)
+    site = Site.objects.get(application=soi)
+    assert site.phase == Site.Phase.WITHDRAWN
+    assert site.withdrawal_reason == "Selection reversed: Jurisdiction declined."
+    assert site.history.latest().history_user == program_admin
+    assert not Site.objects.in_program().exists()
 
 
 def test_submitted_review_factory_totals(soi):

@@ -292,11 +292,32 @@ def test_slate_ranks_by_average_score_and_warns_over_the_site_count(
     assert "More sites selected than the cycle takes" in content
 
 
-def test_slate_form_sets_the_number_of_sites(client, selecting_official, cycle):
-    client.force_login(selecting_official)
-    client.post(reverse("reviews:slate", args=[cycle.pk]), {"max_sites": "6"})
+def test_slate_form_sets_the_number_of_sites(client, program_admin, cycle):
+    client.force_login(program_admin)
+    url = reverse("reviews:slate", args=[cycle.pk])
+    client.post(url, {"max_sites": "6", "reason": "Two more awards funded."})
     cycle.refresh_from_db()
     assert cycle.max_sites == 6
+    page = client.get(url).content.decode()
+    assert "Two more awards funded." in page  # the reason shown with the change
+
+
+def test_slate_form_without_a_reason_keeps_the_number(client, program_admin, cycle):
+    client.force_login(program_admin)
+    response = client.post(reverse("reviews:slate", args=[cycle.pk]), {"max_sites": "6"})
+    assert response.status_code == 200
+    assert "Give the reason for changing the number of sites." in response.content.decode()
+    assert 'value="6"' in response.content.decode()  # typed input kept
+    cycle.refresh_from_db()
+    assert cycle.max_sites != 6
+
+
+def test_selecting_official_cannot_change_the_number_of_sites(client, selecting_official, cycle):
+    client.force_login(selecting_official)
+    url = reverse("reviews:slate", args=[cycle.pk])
+    assert "Reason for the change" not in client.get(url).content.decode()
+    response = client.post(url, {"max_sites": "6", "reason": "More."})
+    assert response.status_code == 403
 
 
 def test_queue_filters_search_sort_and_csv(client, selecting_official, cycle, reviewer):
@@ -379,7 +400,7 @@ def test_decision_form_warns_when_the_cycle_is_already_full(client, selecting_of
     )
     client.force_login(selecting_official)
     response = client.get(reverse("reviews:decide", args=[soi.pk]))
-    assert b"Selecting this one goes over that number" in response.content
+    assert b"A selection past that number is refused" in response.content
 
 
 def test_queue_builds_rows_for_one_page_only(

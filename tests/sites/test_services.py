@@ -267,3 +267,53 @@ def test_site_from_a_complete_soi_carries_focus_areas_and_contacts(program_admin
     assert "chief legal officer" in roster[clo.name].title
     assert roster[clo.name].email == clo.email
     assert roster[clo.name].history.earliest().history_user == program_admin
+
+
+# --- issue 13 item 6: the "withdrawn" end state ---------------------------------------------
+
+
+def test_site_withdraw_records_reason_who_and_a_phase_row(program_admin):
+    from sites.services import site_withdraw
+
+    site = SiteFactory()
+    site_withdraw(site=site, reason="Selection reversed.", actor=program_admin)
+    site.refresh_from_db()
+    assert (site.phase, site.withdrawal_reason) == (Site.Phase.WITHDRAWN, "Selection reversed.")
+    assert site.withdrawn_on is not None
+    assert site.history.latest().history_user == program_admin
+    assert site.phases.last().phase == Site.Phase.WITHDRAWN
+    assert site.next_phases == []  # an end state: no phase change after it
+
+
+def test_site_withdraw_needs_a_reason(program_admin):
+    from sites.services import SiteError, site_withdraw
+
+    with pytest.raises(SiteError, match="reason"):
+        site_withdraw(site=SiteFactory(), reason=" ", actor=program_admin)
+
+
+def test_graduated_site_cannot_be_withdrawn(program_admin):
+    from sites.services import SiteError, site_withdraw
+
+    site = SiteFactory(phase=Site.Phase.GRADUATED)
+    with pytest.raises(SiteError, match="graduated site cannot be withdrawn"):
+        site_withdraw(site=site, reason="x", actor=program_admin)
+
+
+def test_withdrawn_site_leaves_the_list_and_the_state_figures(client, program_admin):
+    from django.urls import reverse
+
+    from engagements.stats import program_figures
+    from sites.services import site_withdraw
+
+    kept = SiteFactory()
+    gone = SiteFactory()
+    site_withdraw(site=gone, reason="Selection reversed.", actor=program_admin)
+    client.force_login(program_admin)
+    listed = client.get(reverse("sites:list")).context["page"].object_list
+    assert [site.pk for site in listed] == [kept.pk]
+    # Still found on purpose, with its history.
+    asked = client.get(reverse("sites:list"), {"phase": "withdrawn"}).context["page"]
+    assert [site.pk for site in asked.object_list] == [gone.pk]
+    assert client.get(reverse("sites:detail", args=[gone.pk])).status_code == 200
+    assert program_figures(year=2026)["totals"]["sites"] == 1
