@@ -72,7 +72,9 @@ NOT_ALLOWED = "405"  # method not allowed (says nothing about the object)
 # The read API (api/) answers problem+json instead of redirecting: 401 with a Bearer
 # challenge to a caller without credentials (its "login"); 403/404 as the pages do.
 UNAUTHENTICATED = "401"
-CODES = {OK, LOGIN, MFA, DENY_403, DENY_404, NOT_ALLOWED, UNAUTHENTICATED}
+# A signing link that is unknown, used or expired, shown to a visitor not signed in.
+GONE = "410"
+CODES = {OK, LOGIN, MFA, DENY_403, DENY_404, NOT_ALLOWED, UNAUTHENTICATED, GONE}
 
 
 def classify(response) -> str:

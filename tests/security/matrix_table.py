@@ -176,6 +176,26 @@ MATRIX: dict[str, Row] = {
     "applications:submit": Row(lambda w: {"pk": w.draft_a.pk},
         GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
         POST="login ok 404 404 404 404 404 404 404 404 404 mfa"),
+    # The chief legal officer's signing request: only the SOI's own applicants send or
+    # cancel it, on a draft (POST only).
+    "applications:signing_send": Row(lambda w: {"pk": w.draft_a.pk},
+        GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
+        POST="login ok 404 404 404 404 404 404 404 404 404 mfa"),
+    "applications:signing_cancel": Row(lambda w: {"pk": w.draft_a.pk},
+        GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
+        POST="login ok 404 404 404 404 404 404 404 404 404 mfa"),
+    # A link that does not exist: gone for visitors, refused (403, nothing changes) for
+    # anyone signed in who is not the named officer.
+    "applications:sign_link": Row(lambda w: {"token": "no-such-signing-token"},
+        GET="410 403 403 403 403 403 403 403 403 403 403 mfa",
+        POST="410 403 403 403 403 403 403 403 403 403 403 mfa"),
+    # Only the certifying official of the request (no principal here is one): 404.
+    "applications:certify": Row(lambda w: {"pk": 987654},
+        GET="login 404 404 404 404 404 404 404 404 404 404 mfa",
+        POST="login 404 404 404 404 404 404 404 404 404 404 mfa"),
+    "applications:certify_decline": Row(lambda w: {"pk": 987654},
+        GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
+        POST="login 404 404 404 404 404 404 404 404 404 404 mfa"),
     "applications:withdraw": Row(lambda w: {"pk": w.submitted_a.pk},
         GET="login ok 404 404 404 404 404 404 404 404 404 mfa",
         POST="login ok 404 404 404 404 404 404 404 404 404 mfa"),
@@ -215,6 +235,10 @@ MATRIX: dict[str, Row] = {
     "sites:detail": Row(lambda w: {"pk": w.site_a.pk},
         GET="login ok 404 ok ok ok ok ok ok ok ok mfa",
         POST="login ok 404 ok ok ok ok ok ok ok ok mfa"),
+    # The audit trail: staff who may read the site; never applicants (their own: 403).
+    "sites:history": Row(lambda w: {"pk": w.site_a.pk},
+        GET="login 403 404 ok ok ok ok ok ok ok ok mfa",
+        POST="login 403 404 ok ok ok ok ok ok ok ok mfa"),
     "sites:edit": Row(lambda w: {"pk": w.site_a.pk},
         GET="login 403 403 403 403 403 403 403 403 403 ok mfa",
         POST="login 403 403 403 403 403 403 403 403 403 ok mfa"),
@@ -243,6 +267,9 @@ MATRIX: dict[str, Row] = {
         GET="login 403 403 403 403 403 403 403 ok ok ok mfa",
         POST="login 403 403 403 403 403 403 403 ok ok ok mfa"),
     "engagements:detail": Row(lambda w: {"pk": w.engagement.pk},
+        GET="login 404 404 ok ok ok ok ok ok ok ok mfa",
+        POST="login 404 404 ok ok ok ok ok ok ok ok mfa"),
+    "engagements:history": Row(lambda w: {"pk": w.engagement.pk},
         GET="login 404 404 ok ok ok ok ok ok ok ok mfa",
         POST="login 404 404 ok ok ok ok ok ok ok ok mfa"),
     "engagements:edit": Row(lambda w: {"pk": w.engagement.pk},
