@@ -778,7 +778,9 @@ def liaison_logs_engagements(lz: Page, liaison, tmp_path: Path) -> None:
                 writer.writerow(row)
         return str(path)
 
-    day = (today - timedelta(days=20)).isoformat()
+    # The site began today, at release: an engagement cannot be dated before it
+    # (issue 13 item 10), and a delivered one cannot be in the future.
+    day = today.isoformat()
     good = [
         {"site_id": site_id, "title": "Real-time crime center peer exchange",
          "type": "peer_exchange", "focus_areas": "technology;crime_analysis", "provider": "BJA",
