@@ -246,15 +246,11 @@ def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
 
     # Section 1373 certification.
     saved_and_on(page, "Section 1373 certification")
-    type_into(page, labelled(page, "Chief legal officer's name"), CLO_NAME)
+    # The applicant names the officer; the officer signs on their own page (the role
+    # journey drives that page), after every section is filled.
+    type_into(page, labelled(page, "Chief legal officer's full name"), CLO_NAME)
     type_into(page, labelled(page, "Title"), "Law Director")
     type_into(page, labelled(page, "Email"), "mvance@cityofbrookvale.gov")
-    decision = page.get_by_role("radio", name="I certify, as stated above").locator(
-        "xpath=ancestor::fieldset[1]"
-    )
-    choose(page, decision, "I certify, as stated above")
-    tick(page, page.get_by_role("checkbox", name=re.compile(r"^I am the chief legal officer")))
-    type_into(page, labelled(page, "Typed signature"), CLO_NAME)
     press(page, button(page, "save and continue"))
 
     # The three ICE-cooperation questions, in page order.
@@ -272,6 +268,16 @@ def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
     expect(page.get_by_text("ICE-cooperation questions saved.")).to_be_visible()
     if "/review/" not in page.url:  # reported by the role journey; not a keyboard matter
         press(page, link(page, "Review and submit").first)
+
+    # Back to the certification: the signing request is sent with the keyboard too.
+    press(page, link(page, r"Section 1373 certification").first)
+    press(page, button(page, "send the signing request"))
+    expect(page.get_by_text(f"Signing request sent to {CLO_NAME}")).to_be_visible()
+    from applications.factories_support import sign_as_officer
+    from applications.models import Application
+
+    sign_as_officer(Application.objects.get(created_by__email=APPLICANT_EMAIL))
+    press(page, link(page, "Review and submit").first)
 
     # Review, attestation, submit.
     saved_and_on(page, "Review and submit")
