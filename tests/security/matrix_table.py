@@ -167,9 +167,10 @@ MATRIX: dict[str, Row] = {
     "applications:letter_delete": Row(lambda w: {"pk": w.draft_a.pk, "letter_pk": w.draft_letter_a.pk},
         GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
         POST="login ok 404 404 404 404 404 404 404 404 404 mfa"),
+    # The declaration gate holds on every route to the SOI: an undeclared reviewer 404s.
     "applications:letter_download": Row(lambda w: {"pk": w.submitted_a.pk, "letter_pk": w.letter_a.pk},
-        GET="login ok 404 ok 404 404 ok ok 404 404 ok mfa",
-        POST="login ok 404 ok 404 404 ok ok 404 404 ok mfa"),
+        GET="login ok 404 ok 404 404 404 ok 404 404 ok mfa",
+        POST="login ok 404 ok 404 404 404 ok 404 404 ok mfa"),
     "applications:review": Row(lambda w: {"pk": w.draft_a.pk},
         GET="login ok 404 404 404 404 404 404 404 404 404 mfa",
         POST="login ok 404 404 404 404 404 404 404 404 404 mfa"),
@@ -322,7 +323,8 @@ MATRIX: dict[str, Row] = {
         POST="login 403 403 403 403 403 403 ok 403 403 ok mfa"),
     "reviews:slate": Row(lambda w: {"cycle_pk": w.submitted_a.cycle_id},
         GET="login 403 403 403 403 403 403 ok 403 403 ok mfa",
-        POST="login 403 403 403 403 403 403 ok 403 403 403 mfa"),
+        # The POST raises the selection cap, with a reason: program admins only.
+        POST="login 403 403 403 403 403 403 403 403 403 ok mfa"),
     "reviews:release": Row(lambda w: {"cycle_pk": w.submitted_a.cycle_id},
         GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
         POST="login 403 403 403 403 403 403 ok 403 403 403 mfa"),
@@ -370,7 +372,9 @@ MATRIX: dict[str, Row] = {
     # it 403 (its requester cannot request receipts); program admins rerun any report.
     "reports:rerun": Row(lambda w: {"pk": w.report_a.pk},
         GET="login 405 405 405 405 405 405 405 405 405 405 mfa",
-        POST="login 403 404 403 404 404 403 403 404 404 ok mfa"),
+        # Whoever may read the receipt may be told 403; an undeclared reviewer may not
+        # read the SOI at all (the declaration gate), so 404.
+        POST="login 403 404 403 404 404 404 403 404 404 ok mfa"),
     # ------------------------------------------------------------------ outcomes (issue 17)
     # DOJ staff who read every site; applicants 403.
     "outcomes:program": Row(None,
