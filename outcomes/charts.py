@@ -53,6 +53,10 @@ def describe(name: str, series: SiteSeries) -> str:
         )
     else:
         parts.append("No verified figures after the baseline yet.")
+    rated = [row for row in series.years if row.rate is not None]
+    if rated:
+        top = max(rated, key=lambda row: row.rate)
+        parts.append(f"The highest rate was {_fmt(top.rate)}, in {top.year}.")
     if series.missing_years:
         parts.append("Missing years: " + ", ".join(str(y) for y in series.missing_years) + ".")
     return " ".join(parts)

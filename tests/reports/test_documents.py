@@ -128,6 +128,32 @@ def _site(engagements: int):
     return site
 
 
+def _outcome_sites(count: int) -> None:
+    """Sites with long unicode names and verified figures, some years missing.
+
+    Every third site lacks a baseline year, every fourth has no year after its
+    baseline, and one has no figures at all; 2021 (the NIBRS gap) is missing for half.
+    """
+    from tests.outcomes.helpers import national_rates, verified
+
+    national_rates()
+    for n in range(count):
+        site = SiteFactory(
+            jurisdiction=JurisdictionFactory(name=_unique_long_name()),
+            cohort_year=2019,
+            start_date=datetime.date(2019, 10, 1),
+            expected_end_date=datetime.date(2022, 10, 1),
+        )
+        if n == count - 1:
+            continue  # no figures
+        for year in range(2016, 2024):
+            if (year == 2017 and n % 3 == 0) or (year >= 2019 and n % 4 == 0):
+                continue
+            if year == 2021 and n % 2:
+                continue
+            verified(site, year, 1800 + 37 * n - 25 * (year - 2016) * (n % 5), 2_400_000 + n)
+
+
 def _case_report(case: str, requester) -> Report:
     """An unsaved Report of the case's kind, with its data created."""
     if case.startswith("decision_letter"):
@@ -174,6 +200,13 @@ def _case_report(case: str, requester) -> Report:
             params={"site_id": site.pk, "year": 2025, "half": 1},
             requested_by=requester,
         )
+    if case in ("outcome_report", "outcome_report_empty"):
+        if case == "outcome_report_empty":  # a cohort with no sites at all
+            return Report(
+                pk=98, kind="outcome_report", params={"cohort_year": 2031}, requested_by=requester
+            )
+        _outcome_sites(24)
+        return Report(pk=97, kind="outcome_report", params={}, requested_by=requester)
     raise AssertionError(f"no worst-case data for {case}")
 
 
@@ -186,6 +219,8 @@ CASES = [
     "site_engagement_empty",
     "program_report",
     "half_year_narrative",
+    "outcome_report",
+    "outcome_report_empty",
 ]
 KIND_OF_CASE = {case: case.removesuffix("_1000").removesuffix("_empty") for case in CASES}
 KIND_OF_CASE.update(
@@ -377,7 +412,13 @@ def test_pdf_ua_structure(case, rendered):
 
 # NOT DONE: pdf_ua_repair joins a table's per-page /Table fragments only when they are
 # siblings; in these kinds some fragments still end up apart (see the report of issue 11).
-JOIN_INCOMPLETE = {"soi_packet", "program_report", "half_year_narrative", "site_engagement_1000"}
+JOIN_INCOMPLETE = {
+    "soi_packet",
+    "program_report",
+    "half_year_narrative",
+    "site_engagement_1000",
+    "outcome_report",  # the per-site and by-year tables span pages: one /Part per page
+}
 
 
 @pytest.mark.parametrize(
