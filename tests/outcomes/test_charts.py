@@ -74,3 +74,9 @@ def test_small_multiple_carries_values_in_the_line_title():
     chart = rate_chart("Testville", _series(), chart_id="s", psp_years=[2019, 2020], small=True)
     titles = [t.text for t in ET.fromstring(str(chart.svg)).iter(f"{{{NS['svg']}}}title")]
     assert any(re.fullmatch(r"2016: 1,000.0; 2017: 950.0; 2018: 925.0", t or "") for t in titles)
+
+
+def test_description_names_the_highest_year():
+    """The PDF figure's /Alt states a finding (the peak), not just the site's name."""
+    chart = rate_chart("Testville, OH", _series(), chart_id="t", psp_years=[2019, 2020])
+    assert "The highest rate was 1,000.0, in 2016." in chart.description
