@@ -471,6 +471,7 @@ class NationalRateForm(HelperMixin, forms.ModelForm):
         fields = ["year", "rate", "source_edition", "source"]
 
 
+@bounded_text
 class SignCertificationForm(HelperMixin, forms.Form):
     """The chief legal officer's own signature (applications.views.signing)."""
 
@@ -540,6 +541,7 @@ class AccountNameForm(HelperMixin, forms.Form):
     )
 
 
+@bounded_text
 class DeclineSigningForm(HelperMixin, forms.Form):
     reason = forms.CharField(
         label="Why you decline to sign",

@@ -86,6 +86,22 @@ KINDS: dict[str, MailKind] = {
             shown_to=_nobody,
         ),
         MailKind(
+            "operations_alert",
+            "Alerts to the operators",
+            "A report the portal gave up retrying (sent to ADMINS).",
+            required=True,
+            required_reason="Operators must hear when the portal stops retrying.",
+            shown_to=_nobody,
+        ),
+        MailKind(
+            "outcome_figures",
+            "Annual violent-crime figures of a site",
+            "A year's figures are due, or the liaison returned them for a correction.",
+            required=True,
+            required_reason="The program must report each site's figures every year.",
+            shown_to=_nobody,
+        ),
+        MailKind(
             "soi_receipt",
             "Receipts for Statements of Interest",
             "Confirmation that your jurisdiction's Statement of Interest was received.",

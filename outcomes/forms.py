@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.geography import STATE_CHOICES
+from psp_portal.text_limits import bounded_text
 from sites.models import Site
 
 from .models import FIRST_YEAR, OFFENSE_FIELDS, OutcomeYear
 
 
+@bounded_text
 class FiguresForm(forms.ModelForm):
     """A year's four offense counts, population, source and note (shape only; the
     service checks the figures together and refuses what cannot be right)."""

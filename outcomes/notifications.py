@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from notifications.services import email_queue
 
 from .models import OutcomeYear
 
@@ -21,8 +22,11 @@ def _recipients(site, *, liaison: bool) -> list[str]:
 
 def _send(subject: str, template: str, context: dict, recipients: list[str]) -> int:
     body = render_to_string(template, context)
-    # One message per person: addresses are not shared through the To line.
-    return send_mass_mail([(subject, body, None, [address]) for address in recipients])
+    # One message per person (addresses are not shared through the To line), queued
+    # through the one mail service: delivered by its task after commit, retried.
+    for address in recipients:
+        email_queue(kind="outcome_figures", to=address, subject=subject, text=body)
+    return len(recipients)
 
 
 def _context(row: OutcomeYear) -> dict:

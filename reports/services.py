@@ -13,7 +13,6 @@ from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import mail_admins
 from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -333,8 +332,11 @@ def report_mark_failed(*, report_id: int, error: str, retryable: bool = False) -
 def _alert_admins_gave_up(report: Report) -> None:
     """Tell the operators (ADMINS) that the sweeper stopped trying; they can re-run it.
 
-    Django's mail_admins for now; outgoing mail moves to the notifications app later.
+    Through the one mail service (queued, delivered after commit, retried), to each
+    address in ADMINS.
     """
+    from notifications.services import email_queue
+
     subject = f"Report {report.pk} ({report.kind}) failed after {report.attempts} attempts"
     body = (
         f"The portal stopped retrying report {report.pk} ({report.kind_title}).\n"
@@ -343,10 +345,8 @@ def _alert_admins_gave_up(report: Report) -> None:
         f"or use the button on {settings.SITE_URL}/reports/{report.pk}/ ."
     )
     logger.critical(subject, extra={"event": "report_gave_up", "report_id": report.pk})
-    try:
-        mail_admins(subject, body, fail_silently=False)
-    except Exception:  # noqa: BLE001 - the log line above already raised the alarm
-        logger.exception("Could not mail the admins about report %s", report.pk)
+    for _name, address in settings.ADMINS:
+        email_queue(kind="operations_alert", to=address, subject=subject, text=body)
 
 
 class RerunNotAllowed(Exception):

@@ -227,6 +227,7 @@ class DecisionForm(forms.Form):
         return value
 
 
+@bounded_text
 class MaxSitesForm(forms.Form):
     """A program admin changes the cap on selections; the reason is kept with the change."""
 

@@ -128,8 +128,9 @@ def test_the_sweeper_gives_up_after_the_attempts_and_alerts_the_admins_once(
     report = Report.objects.create(
         kind="test-figures", params={"rows": 1}, requested_by=applicant, attempts=3
     )
-    report_mark_failed(report_id=report.pk, error="PermissionError: denied", retryable=True)
-    report_mark_failed(report_id=report.pk, error="PermissionError: denied", retryable=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the alert leaves after commit
+        report_mark_failed(report_id=report.pk, error="PermissionError: denied", retryable=True)
+        report_mark_failed(report_id=report.pk, error="PermissionError: denied", retryable=True)
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED
     assert report.next_attempt_at is None and report.admins_alerted_at is not None
