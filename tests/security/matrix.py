@@ -300,7 +300,11 @@ class World:
         history = getattr(model, "history", None)
         if history is None:
             return "1"
-        row = history.filter(pk=int(self.admin_object_id(model_label))).order_by("-history_id")
+        # The history table's own pk is history_id; the tracked row's pk is a plain column.
+        object_pk = model._meta.pk.attname
+        row = history.filter(**{object_pk: self.admin_object_id(model_label)}).order_by(
+            "-history_id"
+        )
         first = row.first()
         return str(first.history_id) if first else "999999"
 
