@@ -126,36 +126,34 @@ def outcome_enter_view(request, site_pk, year):
     )
 
 
+def _move_outcome(request, pk, *, may, service, done: str):
+    """One status step of a year's figures: who `may` take it, the `service` that takes it."""
+    row = get_outcome_for(request.user, pk)
+    if not may(request.user, row.site):
+        raise PermissionDenied
+    try:
+        service(outcome=row, actor=request.user)
+    except OutcomeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{row.year} figures {done}.")
+    return redirect("outcomes:site", site_pk=row.site_id)
+
+
 # The site's own users and outcome managers; the row must be readable (else 404).
 @login_required
 @require_POST
 def outcome_submit_view(request, pk):
-    row = get_outcome_for(request.user, pk)
-    if not can_enter(request.user, row.site):
-        raise PermissionDenied
-    try:
-        outcome_submit(outcome=row, actor=request.user)
-    except OutcomeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{row.year} figures submitted to the liaison.")
-    return redirect("outcomes:site", site_pk=row.site_id)
+    return _move_outcome(
+        request, pk, may=can_enter, service=outcome_submit, done="submitted to the liaison"
+    )
 
 
 # The site's current liaison only; others who may read the site 403, the rest 404.
 @login_required
 @require_POST
 def outcome_verify_view(request, pk):
-    row = get_outcome_for(request.user, pk)
-    if not can_review(request.user, row.site):
-        raise PermissionDenied
-    try:
-        outcome_verify(outcome=row, actor=request.user)
-    except OutcomeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{row.year} figures verified.")
-    return redirect("outcomes:site", site_pk=row.site_id)
+    return _move_outcome(request, pk, may=can_review, service=outcome_verify, done="verified")
 
 
 # The site's current liaison only; others who may read the site 403, the rest 404.
