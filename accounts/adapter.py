@@ -4,6 +4,7 @@ from urllib.parse import quote, urlparse
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from .roles import APPLICANT
@@ -60,3 +61,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth's throttle refuses here, before the password is checked; the refusal
+        # goes to the audit trail (accounts.signin_audit), with the address only.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            from .signin_audit import record_throttled_sign_in
+
+            record_throttled_sign_in(request, credentials.get("email"))
+            raise
