@@ -4,7 +4,6 @@ from urllib.parse import quote, urlparse
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from .roles import APPLICANT
@@ -65,10 +64,12 @@ class PortalAccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request, **credentials):
         # allauth's throttle refuses here, before the password is checked; the refusal
         # goes to the audit trail (accounts.signin_audit), with the address only.
+        from django.core.exceptions import ValidationError
+
+        from .signin_audit import record_throttled_sign_in
+
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            from .signin_audit import record_throttled_sign_in
-
             record_throttled_sign_in(request, credentials.get("email"))
             raise
