@@ -5,7 +5,8 @@ Two entry points write SecurityEvent rows:
 - `security_event_record`: one row per event, for actions of a signed-in person that
   the portal refused (an admin change, an invitation);
 - `security_refusal_record`: what a request was refused (a failed sign-in, a sign-in
-  refused by the throttle, a wrong authenticator code, a refused upload), with who if
+  refused by the throttle, a wrong authenticator code, a refused API token, a refused
+  upload), with who if
   known, the IP, what and why. It never receives a password or a file's content: the
   hooks pass the account, the file's name and the validator's reason code only
   (`upload_refusals_record` turns a refused upload form into such rows).

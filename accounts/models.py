@@ -126,12 +126,19 @@ class SecurityEvent(models.Model):
         LOGIN_RATE_LIMITED = "login_rate_limited", _("Sign-in refused: too many failures")
         MFA_FAILED = "mfa_failed", _("Authenticator code refused")
         UPLOAD_REFUSED = "upload_refused", _("Upload refused")
+        API_TOKEN_REFUSED = "api_token_refused", _("API token refused")
 
     # Kinds that anyone can cause at will (a script guessing passwords, a loop posting
     # files): repeats of the same event within a window add to one row's `count`
     # instead of adding rows, so a flood cannot fill the table (accounts.audit).
     AGGREGATED = frozenset(
-        {Kind.LOGIN_FAILED, Kind.LOGIN_RATE_LIMITED, Kind.MFA_FAILED, Kind.UPLOAD_REFUSED}
+        {
+            Kind.LOGIN_FAILED,
+            Kind.LOGIN_RATE_LIMITED,
+            Kind.MFA_FAILED,
+            Kind.UPLOAD_REFUSED,
+            Kind.API_TOKEN_REFUSED,
+        }
     )
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -199,3 +199,25 @@ def test_superusers_see_refused_sign_ins_with_their_count_in_the_admin(client):
     assert '<td class="field-kind">Sign-in failed</td>' in page
     assert '<td class="field-target_user nowrap">Dana Tried</td>' in page
     assert '<td class="field-count">3</td>' in page
+
+
+# --- the API's bearer tokens --------------------------------------------------------
+
+
+def test_a_refused_api_token_is_recorded_without_the_token(client):
+    raw = "psp_not-a-real-token-0123456789"
+    for _ in range(3):
+        response = client.get(
+            reverse("api:site-list"), HTTP_AUTHORIZATION=f"Bearer {raw}", REMOTE_ADDR=IP
+        )
+        assert response.status_code == 401
+    (event,) = events(SecurityEvent.Kind.API_TOKEN_REFUSED)
+    assert (event.ip, event.count) == (IP, 3)
+    assert event.detail == "API bearer token: Invalid token."
+    assert raw not in event.detail
+
+
+def test_a_malformed_authorization_header_is_recorded(client):
+    client.get(reverse("api:site-list"), HTTP_AUTHORIZATION="Bearer two parts", REMOTE_ADDR=IP)
+    (event,) = events(SecurityEvent.Kind.API_TOKEN_REFUSED)
+    assert "with one token" in event.detail
