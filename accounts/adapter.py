@@ -60,3 +60,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth's throttle refuses here, before the password is checked; the refusal
+        # goes to the audit trail (accounts.signin_audit), with the address only.
+        from django.core.exceptions import ValidationError
+
+        from .signin_audit import record_throttled_sign_in
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            record_throttled_sign_in(request, credentials.get("email"))
+            raise

@@ -89,9 +89,13 @@ def groups_within(ceiling: set[str]):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
-    """The audit trail is read-only, even for superusers."""
+    """The audit trail is read-only, even for superusers.
 
-    list_display = ["at", "kind", "actor", "target_user", "ip", "detail"]
+    Refused sign-ins, authenticator codes and uploads are aggregated (accounts.audit):
+    `count` says how many times the row's event happened between `at` and `last_at`.
+    """
+
+    list_display = ["at", "kind", "actor", "target_user", "ip", "count", "last_at", "detail"]
     list_filter = ["kind"]
     search_fields = ["actor__email", "target_user__email", "detail"]
     date_hierarchy = "at"

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import upload_refusals_record
 from exports.csv import csv_download
 from sites.access import can_see_internal, sites_visible_to
 from sites.models import Site
@@ -291,6 +292,8 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         job = outcome_import_create(file=form.cleaned_data["file"], actor=request.user)
         return redirect("outcomes:import_detail", pk=job.pk)
+    if request.method == "POST":
+        upload_refusals_record(request=request, form=form, what="Outcome figures import")
     return render(
         request,
         "outcomes/import.html",

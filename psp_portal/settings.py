@@ -260,6 +260,11 @@ INVITATIONS_PER_JURISDICTION_PER_DAY = env_int("INVITATIONS_PER_JURISDICTION_PER
 # never invited as applicants.
 STAFF_EMAIL_DOMAINS = env_list("STAFF_EMAIL_DOMAINS", "usdoj.gov")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth's code forms, plus an audit row when the MFA throttle refuses a code.
+MFA_FORMS = {
+    "authenticate": "accounts.signin_audit.MFAAuthenticateForm",
+    "reauthenticate": "accounts.signin_audit.MFAReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "PSP Portal"
 
 # ---------------------------------------------------------------------------
