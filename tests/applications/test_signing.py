@@ -549,3 +549,16 @@ def test_staff_see_signer_time_and_a_domain_mismatch_flag(
     unsigned.contacts.exclude(role="chief_legal_officer").update(email="x@city.example.org")
     html = client.get(url).content.decode()
     assert "differs from the jurisdiction's other contacts (city.example.org)" in html
+
+
+def test_officers_dashboard_lists_the_certification_they_were_asked_to_sign(
+    client, opened, officer, other_applicant
+):
+    client.force_login(officer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("applications:certify", args=[opened.pk]) in page
+    assert "Opened" in page and "has no role yet" not in page
+    # Nobody else's dashboard names it.
+    client.force_login(other_applicant)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("applications:certify", args=[opened.pk]) not in page
