@@ -92,7 +92,7 @@ def test_with_a_broker_tasks_are_published_not_run_on_the_thread(in_background, 
     assert in_background.wait(timeout=5) is True and calls == []
 
 
-@pytest.mark.django_db(transaction=True)  # the thread reads what the request committed
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the thread reads commits
 def test_submit_answers_before_the_receipt_renders_and_the_receipt_is_ready_after(
     client, applicant, complete_draft, in_background, monkeypatch
 ):
