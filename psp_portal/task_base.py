@@ -47,8 +47,13 @@ class BackgroundTasks:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="psp-task")
             future = self._executor.submit(self._run, run)
             self._pending.add(future)
-        future.add_done_callback(self._pending.discard)
+        future.add_done_callback(self._forget)
         return future
+
+    def _forget(self, future: Future) -> None:
+        # Runs on the task's thread: the lock keeps `wait` from reading a changing set.
+        with self._lock:
+            self._pending.discard(future)
 
     @staticmethod
     def _run(run: Callable[[], object]) -> None:
