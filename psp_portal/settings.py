@@ -357,6 +357,12 @@ CELERY_TASK_IGNORE_RESULT = True
 # Without Redis every task runs in-process, so one machine needs no broker.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# ... and the web process runs them on one background thread after the request, so a
+# submission does not wait for its PDF receipt (psp_portal.task_base). Commands and
+# tests still run them inline. No effect with REDIS_URL: Celery publishes as always.
+TASKS_IN_BACKGROUND_THREAD = CELERY_TASK_ALWAYS_EAGER and env_bool(
+    "TASKS_IN_BACKGROUND_THREAD", default=DJANGO_ENV == "development"
+)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
