@@ -1,7 +1,7 @@
 """The header's role-aware navigation: each entry names the permission it needs.
 
 Entries that share a `group` are shown under one USWDS nav dropdown (an accordion
-button and its submenu), so a program admin's fifteen or so entries fit on one line
+button and its submenu), so a program admin's fourteen entries fit on one line
 at 1280 px (issue 16). A group the user sees only one entry of is shown as that entry.
 The dashboard lists the same entries, flat, as each role's tasks (navigation_for).
 """
