@@ -17,6 +17,12 @@ BAR_FILL = "#005ea2"  # USWDS primary blue: 7.5:1 contrast against white
 TEXT_FILL = "#1b1b1b"
 AXIS_STROKE = "#71767a"
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+# Page charts (fixed=False) scale with their column, so their text is drawn at least
+# this large in viewBox units: a 640-wide chart in the 608 px column of a 640 px window
+# (200% zoom) still shows 12.4 px labels, and more at 1280 px (issue 16: chart text at
+# least 12 px as rendered; tests/e2e/test_look.py measures it). PDFs (fixed=True) are
+# drawn at their exact size and keep the sizes their layout was made for.
+PAGE_TEXT_MIN = 13
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ def _svg_root(width: int, height: int, chart_id: str, title: str, description: s
 
 
 def _text(parent, x, y, text, *, anchor="start", size=12, cls="label", weight=None):
+    """A label; `parent` is the chart's <svg> root, fluid on pages (see _svg_root)."""
+    if parent.get("width") == "100%":
+        size = max(size, PAGE_TEXT_MIN)
     attrs = {
         "x": f"{x:.1f}",
         "y": f"{y:.1f}",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.geography import STATE_CHOICES
+from psp_portal.filtersets import PortalFilterSet
 from psp_portal.text_limits import bounded_text
 from psp_portal.uploads import validate_csv_upload
 from sites.models import Site
@@ -131,14 +132,19 @@ class ImportForm(forms.Form):
         return upload
 
 
-class OutcomeFilter(django_filters.FilterSet):
+class OutcomeFilter(PortalFilterSet):
     """Cohort, state and phase narrow the sites; the years narrow what is shown of each."""
 
     cohort_year = django_filters.NumberFilter(label=_("Cohort"))
     state = django_filters.ChoiceFilter(
-        label=_("State"), field_name="jurisdiction__state", choices=STATE_CHOICES
+        label=_("State"),
+        field_name="jurisdiction__state",
+        choices=STATE_CHOICES,
+        empty_label=_("All states"),
     )
-    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=Site.Phase.choices)
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=Site.Phase.choices, empty_label=_("All phases")
+    )
     year_from = django_filters.NumberFilter(label=_("From year"), method="keep")
     year_to = django_filters.NumberFilter(label=_("To year"), method="keep")
 
