@@ -537,6 +537,14 @@ def test_markings_by_audience(case, rendered, program_admin):
     assert re.search(r"Requested by .+ \(\S+@\S+\)", first), first[:400]
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_no_template_syntax_reaches_the_reader(case, rendered):
+    # Django's {# #} comment is one line only: a longer one is printed (and a "<main>" in it
+    # became an element of the structure tree).
+    html = rendered(case).html
+    assert not re.findall(r"\{[#%]|[#%]\}", html), case
+
+
 @pytest.mark.parametrize("case", ["decision_letter_selected", "decision_letter_not_selected"])
 def test_letters_are_letters(case, rendered, program_admin):
     result = rendered(case)
