@@ -162,7 +162,7 @@ _JOINED = frozenset(
 _REPEATED = frozenset({"THead", "TFoot"})
 
 
-def page_fragments(document) -> list[tuple[str, int | None]]:
+def page_fragments(document) -> list[tuple[str, int | None]] | None:
     """What `pdf_ua_repair` needs to join elements split at page breaks.
 
     One entry per joinable structure element WeasyPrint writes for `document`, in tree
@@ -171,10 +171,17 @@ def page_fragments(document) -> list[tuple[str, int | None]]:
     (at the same level of anonymous boxes), the other is the element's last fragment on
     the previous page and this one is its first on its page. The walk mirrors
     `weasyprint.pdf.tags._build_box_tree`; `pdf_ua_repair` checks the types pair up.
+    None when this WeasyPrint lacks what the walk uses: the PDF is then made unjoined
+    (the structure tests fail) rather than not at all.
     """
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout.absolute import AbsolutePlaceholder
-    from weasyprint.pdf.tags import _get_pdf_tag
+
+    try:
+        from weasyprint.pdf.tags import _get_pdf_tag  # the tag mapping WeasyPrint itself uses
+    except ImportError:
+        logger.error("weasyprint.pdf.tags._get_pdf_tag is gone; page fragments left unjoined")
+        return None
 
     found = []  # (type, key, page)
 
@@ -296,9 +303,10 @@ def _join_page_fragments(pdf, document, fragments) -> None:
     """Join each element WeasyPrint split at page breaks (see `page_fragments`).
 
     A continuation's kids move to the end of the element's first fragment and the
-    continuation leaves the tree; a repeated THead or TFoot leaves it without its kids
-    (so its content becomes an artifact) and the cells that named its TH in /Headers name
-    the first copy's. Only /K, /P and the ParentTree change: the pages are not touched.
+    continuation leaves the tree; a repeated THead or TFoot copy leaves it without its
+    kids (so its content becomes an artifact) and the cells that named its TH in /Headers
+    name the kept copy's. Only /K, /P, /Headers and the ParentTree change: the pages'
+    content is not touched.
     """
     import pikepdf
 

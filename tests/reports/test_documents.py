@@ -475,6 +475,19 @@ def test_the_repair_draws_the_pages_as_weasyprint_did(case, rendered):
     assert _drawing(result.pdf_bytes) == _drawing(result.document.write_pdf(**PDF_OPTIONS))
 
 
+def test_a_weasyprint_without_the_tag_mapping_still_gets_its_pdf(rendered, monkeypatch, caplog):
+    import weasyprint.pdf.tags
+
+    document = rendered("soi_packet").document
+    raw = document.write_pdf(**PDF_OPTIONS)
+    monkeypatch.delattr(weasyprint.pdf.tags, "_get_pdf_tag")
+    fragments = page_fragments(document)
+    assert fragments is None
+    assert "left unjoined" in caplog.text
+    with pikepdf.open(io.BytesIO(pdf_ua_repair(raw, fragments=fragments))) as pdf:
+        assert [e.S for e in _elements(pdf.Root.StructTreeRoot)].count("/Table") > 3
+
+
 def test_fragments_are_left_alone_when_structure_and_layout_disagree(rendered, caplog):
     """A WeasyPrint whose tagging the layout walk no longer mirrors: nothing is joined."""
     document = rendered("program_report").document
