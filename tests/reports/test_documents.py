@@ -427,9 +427,34 @@ def _struct_kids(element):
     return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
+def _first_mark(element, page=None):
+    """(page, MCID) of the first marked content under a structure element, in tree order."""
+    page = element.get("/Pg", page)
+    kids = element.get("/K")
+    for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int):
+            return page, kid
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            return kid.get("/Pg", page), int(kid.MCID)
+        if (
+            isinstance(kid, pikepdf.Dictionary)
+            and "/S" in kid
+            and (found := _first_mark(kid, page))
+        ):
+            return found
+    return None
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_one_table_element_per_table(case, rendered):
     result = rendered(case)
+    top = {}  # (page, MCID) -> where its text starts on the page
+    with pdfplumber.open(io.BytesIO(result.pdf_bytes)) as plumber:
+        for number, page in enumerate(plumber.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    key = (number, char["mcid"])
+                    top[key] = min(top.get(key, char["top"]), char["top"])
     with pikepdf.open(io.BytesIO(result.pdf_bytes)) as pdf:
         page_of = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         root = pdf.Root.StructTreeRoot
@@ -439,9 +464,16 @@ def test_one_table_element_per_table(case, rendered):
         rows, spans_pages = 0, False
         for table in tables:
             assert [str(k.S) for k in _struct_kids(table)].count("/THead") <= 1, case
-            pages = [page_of[row.Pg.objgen] for row in _elements(table) if row.S == "/TR"]
-            assert pages == sorted(pages), f"{case}: rows out of page order"
-            rows += len(pages)
+            marks = [_first_mark(row) for row in _elements(table) if row.S == "/TR"]
+            pages = [page_of[page.objgen] for page, _mcid in filter(None, marks)]
+            # The rows in reading order: by page, then down the page.
+            places = [
+                (page_of[page.objgen], top[(page_of[page.objgen], mcid)])
+                for page, mcid in filter(None, marks)
+                if (page_of[page.objgen], mcid) in top
+            ]
+            assert places == sorted(places), f"{case}: rows out of order"
+            rows += len(marks)
             spans_pages = spans_pages or len(set(pages)) > 1
         # Each HTML row once: the header row repeated on later pages is an artifact.
         assert rows == len(re.findall(r"<tr[\s>]", result.html)), case
