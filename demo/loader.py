@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from applications.demo import load_demo_applications
-from engagements.demo import load_demo_engagements
+from engagements.demo import load_demo_engagements, load_demo_narratives
 from outcomes.demo import load_demo_outcomes
 from reports.demo import load_demo_report_settings
 from reviews.demo import load_demo_reviews
@@ -37,6 +37,7 @@ DEMO_STEPS: list[DemoStep] = [
     load_demo_reviews,
     load_demo_sites,
     load_demo_engagements,
+    load_demo_narratives,  # after the engagements: its figures come from the log
     load_demo_outcomes,
 ]
 
