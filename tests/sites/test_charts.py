@@ -1,6 +1,7 @@
 """charts/svg.py: the SVG is well-formed, accessible and CSP-safe, and its bars match the data."""
 
 import datetime
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -138,3 +139,26 @@ def test_page_charts_draw_text_large_enough_and_pdfs_keep_their_sizes(draw, pdf_
     assert min(_font_sizes(page.svg)) >= PAGE_TEXT_MIN
     assert PAGE_TEXT_MIN * 592 / 640 >= 12
     assert _font_sizes(pdf.pdf_svg) == {pdf_size}
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+def test_month_labels_of_a_long_range_never_run_into_each_other(fixed):
+    """23 months at 640 wide drew "Jan 25Feb 25..." as one run; labels now keep apart."""
+    months = [f"{name} {year}" for year in (25, 26) for name in
+              ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]  # fmt: skip
+    rows = [(month, 10 + index) for index, month in enumerate(months[:23])]
+    chart = vertical_bar_chart(
+        rows, title="By month", description="Per month.", chart_id="long", fixed=fixed
+    )
+    root = _parse(chart)
+    assert len(root.findall(".//svg:rect[@class='bar']", NS)) == 23  # every month still drawn
+    labels = [t for t in root.findall(".//svg:text[@class='label']", NS)]
+    assert labels[0].text == "Jan 25" and 1 < len(labels) < 23
+    spans = sorted(
+        (float(t.get("x")) - w / 2, float(t.get("x")) + w / 2)
+        for t in labels
+        for w in [len(t.text) * float(t.get("font-size")) * 0.55]
+    )
+    assert all(
+        left_end < right_start for (_, left_end), (right_start, _) in itertools.pairwise(spans)
+    )
