@@ -16,6 +16,8 @@ from applications.access import can_manage_cycles
 from applications.models import Cycle, NationalCrimeRate
 from engagements.access import engagements_visible_to, get_engagement_for
 from engagements.models import FollowUpAction
+from outcomes.access import can_use_outcomes_page, get_outcome_for, outcomes_visible_to
+from outcomes.selectors import national_rates, rows_by_site, site_series
 from reports.access import get_report_for, reports_listed_for
 from reviews.access import can_see_other_scores, queue_applications_for
 from reviews.selectors import build_rows, with_review_data
@@ -72,17 +74,22 @@ class ListRetrieveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Read
             return self.list_serializer_class
         return self.serializer_class
 
+    def rows(self, objects):
+        """What the serializer reads for these objects (a page, or the CSV's whole list)."""
+        return objects
+
     def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
         if getattr(request.accepted_renderer, "format", None) == "csv":
             # The CSV is the whole filtered list, as on the page's CSV button.
-            queryset = self.filter_queryset(self.get_queryset())
-            response = Response(self.get_serializer(queryset, many=True).data)
+            response = Response(self.get_serializer(self.rows(queryset), many=True).data)
             stamp = timezone.localdate().isoformat()
             response["Content-Disposition"] = (
                 f'attachment; filename="psp-{self.basename}s-{stamp}.csv"'
             )
             return response
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(self.rows(page), many=True).data)
 
 
 # Anyone, signed in or not: the cycles that have opened. Program admins who manage
@@ -198,7 +205,7 @@ class SoiViewSet(ListRetrieveViewSet):
     def get_queryset(self):
         return with_review_data(queue_applications_for(self.request.user))
 
-    def _rows(self, applications):
+    def rows(self, applications):
         user = self.request.user
         rows = build_rows(applications, user)
         for row in rows:
@@ -208,17 +215,58 @@ class SoiViewSet(ListRetrieveViewSet):
             )
         return rows
 
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            return Response(self.get_serializer(self._rows(queryset), many=True).data)
-        page = self.paginate_queryset(queryset)
-        rows = self._rows(page)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
     def retrieve(self, request, *args, **kwargs):
         application = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        return Response(self.get_serializer(self._rows([application])[0]).data)
+        return Response(self.get_serializer(self.rows([application])[0]).data)
+
+
+# Token scope `outcomes`, or a session. Rows: outcomes.access.outcomes_visible_to (whoever
+# reads the site reads its outcome page: another jurisdiction's or, for a liaison without
+# `view_any_site`, another liaison's site is 404). Figures are computed as on the site's
+# outcome page; the four counts, source and note only for those who may open the program
+# Outcomes page (its CSV has them), the population flag only for DOJ staff and liaisons.
+class OutcomeViewSet(ListRetrieveViewSet):
+    renderer_classes = WITH_CSV
+    required_scope = Scope.OUTCOMES
+    serializer_class = serializers.OutcomeSerializer
+    filterset_class = filters.OutcomeApiFilter
+    # (site, year) is unique, and its constraint's index serves this order.
+    ordering = ("site_id", "year")
+
+    def get_queryset(self):
+        return outcomes_visible_to(self.request.user).select_related("site__jurisdiction")
+
+    def get_object(self):
+        row = get_outcome_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def rows(self, outcome_rows):
+        """Each row with its site's series: two queries for any number of rows (every year
+        of the rows' sites, for the baseline; the national rates)."""
+        outcome_rows = list(outcome_rows)
+        if not outcome_rows:
+            return []
+        sites = list({row.site_id: row.site for row in outcome_rows}.values())
+        grouped, national = rows_by_site(sites), national_rates()
+        results = {}
+        for site in sites:
+            series = site_series(site, grouped.get(site.pk, []), national)
+            results[site.pk] = (series, {result.year: result for result in series.years})
+        items = []
+        for row in outcome_rows:
+            series, by_year = results[row.site_id]
+            items.append({"row": row, "series": series, "result": by_year[row.year]})
+        return items
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.rows([self.get_object()])[0]).data)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["internal"] = can_see_internal(self.request.user)
+        context["program_figures"] = can_use_outcomes_page(self.request.user)
+        return context
 
 
 # Token scope `reports`, or a session. Rows: reports.access.reports_listed_for (own

@@ -11,8 +11,11 @@ from rest_framework import serializers
 
 from applications.models import Application, Cycle, NationalCrimeRate
 from engagements.models import Engagement, FollowUpAction
+from outcomes.models import OutcomeYear
 from reports.models import Report
 from sites.models import Site, SitePhase, TeamMember
+
+PROGRAM_ONLY = "Null unless the caller may open the program Outcomes page (its CSV has it)."
 
 
 def _absolute(serializer, path: str) -> str:
@@ -201,6 +204,109 @@ class SoiSerializer(serializers.Serializer):
                 "max_total": row.max_total,
             }
         ).data
+
+
+def _figure(source: str, help_text: str):
+    # Rates and changes have one decimal (outcomes.arithmetic); changes may be negative.
+    return serializers.DecimalField(
+        source=source, max_digits=12, decimal_places=1, allow_null=True, help_text=help_text
+    )
+
+
+class OutcomeSerializer(serializers.Serializer):
+    """One site-year of outcome figures, computed as the site's outcome page computes them
+    (outcomes.selectors.site_series over every year of the site). Only verified years
+    count: `rate_per_100k` and the changes are null for any other year, as on the page,
+    which shows an entered figure as "not verified" (`entered_rate_per_100k`)."""
+
+    id = serializers.IntegerField(source="row.pk")
+    url = serializers.SerializerMethodField()
+    site_id = serializers.IntegerField(source="row.site_id")
+    site_name = serializers.CharField(source="row.site.jurisdiction.name")
+    state = serializers.CharField(source="row.site.jurisdiction.state")
+    cohort_year = serializers.IntegerField(source="row.site.cohort_year")
+    phase = serializers.CharField(source="row.site.phase")
+    year = serializers.IntegerField(source="row.year")
+    period = serializers.ChoiceField(
+        source="result.period",
+        choices=["baseline", "psp", "after", "other"],
+        help_text="Baseline, PSP or after-PSP year of the site ('other': outside those).",
+    )
+    status = serializers.ChoiceField(source="row.status", choices=OutcomeYear.Status.choices)
+    origin = serializers.ChoiceField(source="row.origin", choices=OutcomeYear.Origin.choices)
+    murder = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    rape = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    robbery = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    aggravated_assault = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    offenses = serializers.IntegerField(
+        source="row.offenses", allow_null=True, help_text="Null until all four are entered."
+    )
+    population = serializers.IntegerField(source="row.population", allow_null=True)
+    source = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    rate_per_100k = _figure("result.rate", "Verified years only.")
+    entered_rate_per_100k = _figure(
+        "result.entered_rate", "The rate of the figures as entered, verified or not."
+    )
+    baseline_rate = _figure(
+        "series.baseline_rate", "The mean of the site's verified baseline years' rates."
+    )
+    change_vs_baseline_pct = _figure(
+        "result.change", "Percent change of the rate against the baseline rate."
+    )
+    national_rate = _figure(
+        "result.national_rate", "The latest edition of the year's national rate."
+    )
+    national_change_pct = _figure(
+        "result.national_change", "The same change for the nation, over the same years."
+    )
+    relative_to_national_pp = _figure(
+        "result.relative", "The change minus the national change, in points."
+    )
+    population_moved_over_10pct = serializers.SerializerMethodField(
+        help_text="DOJ staff and liaisons only; null for others."
+    )
+    return_reason = serializers.SerializerMethodField(
+        help_text="Why the liaison returned the figures (returned years only)."
+    )
+    note = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    entered_at = serializers.DateTimeField(source="row.entered_at", allow_null=True)
+    reviewed_at = serializers.DateTimeField(
+        source="row.reviewed_at", allow_null=True, help_text="Verified or returned at."
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item) -> str:
+        return _absolute(self, reverse("api:outcome-detail", args=[item["row"].pk]))
+
+    def _program(self, item, name):
+        # The site page shows the total; the counts, source and note are in the program
+        # Outcomes page's CSV, for those who may open it.
+        return getattr(item["row"], name) if self.context.get("program_figures") else None
+
+    def get_murder(self, item) -> int | None:
+        return self._program(item, "murder")
+
+    def get_rape(self, item) -> int | None:
+        return self._program(item, "rape")
+
+    def get_robbery(self, item) -> int | None:
+        return self._program(item, "robbery")
+
+    def get_aggravated_assault(self, item) -> int | None:
+        return self._program(item, "aggravated_assault")
+
+    def get_source(self, item) -> str | None:
+        return self._program(item, "source")
+
+    def get_note(self, item) -> str | None:
+        return self._program(item, "note")
+
+    def get_population_moved_over_10pct(self, item) -> bool | None:
+        return item["result"].population_flag if self.context.get("internal") else None
+
+    def get_return_reason(self, item) -> str | None:
+        row = item["row"]
+        return row.return_reason if row.status == OutcomeYear.Status.RETURNED else None
 
 
 class ReportSerializer(serializers.ModelSerializer):
