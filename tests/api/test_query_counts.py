@@ -49,9 +49,10 @@ def _add_sois(n, reviewer, cycle):
 
 # Fixed budgets per endpoint (list and detail), with a token.
 # Token requests: 3 for the token (lookup, use log, permissions) plus the endpoint's
-# own. SOIs: the SOI plus the 7 relations screening and scores read (reviews.selectors).
+# own. SOIs: the SOI (with its decision in force) plus the 5 relations screening reads and
+# the assignments with their reviews (api.endpoints.with_soi_data): 10, issue 18's budget.
 # Outcomes: the rows, every year of their sites (the baseline) and the national rates.
-LIST_QUERIES = {"site": 5, "engagement": 4, "follow-up": 4, "soi": 11, "report": 4, "cycle": 4,
+LIST_QUERIES = {"site": 5, "engagement": 4, "follow-up": 4, "soi": 10, "report": 4, "cycle": 4,
                 "national-rate": 4, "outcome": 6}  # fmt: skip
 # Site: + phases and team roster; engagement: + its follow-ups.
 DETAIL_QUERIES = {**LIST_QUERIES, "site": 7, "engagement": 5}
