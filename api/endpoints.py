@@ -195,9 +195,9 @@ class FollowUpViewSet(ListRetrieveViewSet):
 
 
 def with_soi_data(queryset):
-    """What the SOI rows read, in six queries for any number of rows: the SOIs (with the
-    decision in force as two columns), then what screening reads (reviews.screening) and
-    the assignments with their reviews.
+    """What the SOI rows read, in seven queries for any number of rows: the SOIs (with the
+    decision in force as two columns), the five relations screening reads
+    (reviews.screening.screening_prefetch) and the assignments with their reviews.
 
     The queue's `with_review_data` takes eight: it also loads each reviewer and each
     decision row, which the API does not show. The rows are still built by the queue's

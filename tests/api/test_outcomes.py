@@ -78,6 +78,16 @@ def test_figures_are_the_site_outcome_pages(api_get, program_admin, sites):
     assert by_year[2020]["population_moved_over_10pct"] is True
 
 
+def test_cursor_pages_give_every_row_once_in_site_and_year_order(api_get, program_admin, sites):
+    _, raw = make_token(program_admin)
+    url, seen = f"{LIST}?page_size=2", []
+    while url:
+        body = api_get(url, raw).json()
+        seen += [(row["site_id"], row["year"]) for row in body["results"]]
+        url = body["next"]
+    assert seen == sorted(OutcomeYear.objects.values_list("site_id", "year"))
+
+
 def test_a_year_filter_does_not_change_the_figures(api_get, program_admin, sites):
     site_a, _ = sites
     _, raw = make_token(program_admin)
