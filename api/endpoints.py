@@ -185,7 +185,9 @@ class FollowUpViewSet(ListRetrieveViewSet):
     required_scope = Scope.ENGAGEMENTS
     serializer_class = serializers.FollowUpSerializer
     filterset_class = filters.FollowUpApiFilter
-    ordering = ("due_date", "id")
+    # Id order, which the primary key's index serves: ordering by due date sorted every
+    # follow-up for each page (174 ms at scale 10's 100,000); `due_from`/`due_to` filter.
+    ordering = ("id",)
 
     def get_queryset(self):
         user = self.request.user
@@ -207,6 +209,8 @@ def with_soi_data(queryset):
     in_force = Decision.objects.filter(application=OuterRef("pk"), reversed_at=None)
     return (
         screening_prefetch(queryset)
+        # The frozen copy made at submission is the largest column and nothing here reads it.
+        .defer("snapshot")
         .annotate(
             decision_in_force_id=Subquery(in_force.values("pk")[:1]),
             decision_released_at=Subquery(in_force.values("released_at")[:1]),

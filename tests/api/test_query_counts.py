@@ -102,3 +102,26 @@ def test_detail_queries_are_fixed(client, program_admin, reviewer, endpoint):
     }
     url = reverse(f"api:{endpoint}-detail", args=[objects[endpoint].pk])
     assert _count(client, url, raw) == DETAIL_QUERIES[endpoint]
+
+
+def test_soi_list_leaves_the_submission_snapshot_unloaded(client, program_admin, reviewer):
+    # The frozen SOI copy is the widest column; the list shows nothing from it.
+    _, raw = make_token(program_admin)
+    _add_sois(2, reviewer, CycleFactory())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("api:soi-list"), **bearer(raw))
+    assert queries.captured_queries
+    assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_follow_ups_are_listed_in_id_order_which_an_index_serves(client, program_admin):
+    _, raw = make_token(program_admin)
+    engagement = EngagementFactory()
+    made = [
+        FollowUpAction.objects.create(
+            engagement=engagement, description="x", owner="y", due_date=f"2025-0{9 - i}-01"
+        )
+        for i in range(3)
+    ]
+    rows = client.get(reverse("api:follow-up-list"), **bearer(raw)).json()["results"]
+    assert [row["id"] for row in rows] == [f.pk for f in made]
