@@ -1,4 +1,5 @@
-"""`?format=csv` for the lists whose pages have a CSV button (sites, engagements, SOIs)."""
+"""`?format=csv` for the lists whose pages have a CSV button (sites, engagements, SOIs,
+outcomes)."""
 
 import csv
 import io
