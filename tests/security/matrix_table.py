@@ -499,6 +499,14 @@ MATRIX: dict[str, Row] = {
     "api:report-detail": Row(lambda w: {"pk": w.report.pk},
         GET="401 404 404 404 404 404 404 ok 404 404 ok mfa 404",
         POST="401 405 405 405 405 405 405 405 405 405 405 mfa 405"),
+    # Site outcome figures: whoever reads the site (outcomes.access, as outcomes:site);
+    # B's applicant 404 for a year of A's site.
+    "api:outcome-list": Row(None,
+        GET="401 ok ok ok ok ok ok ok ok ok ok mfa ok",
+        POST="401 405 405 405 405 405 405 405 405 405 405 mfa 405"),
+    "api:outcome-detail": Row(lambda w: {"pk": w.outcome.pk},
+        GET="401 ok 404 ok ok ok ok ok ok ok ok mfa 404",
+        POST="401 405 405 405 405 405 405 405 405 405 405 mfa 405"),
     "admin:index": Row(ADMIN,
         GET="login login login login login login login login login login ok mfa login",
         POST="login login login login login login login login login login ok mfa login"),
