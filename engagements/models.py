@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from program.focus_areas import FocusArea
+from psp_portal.choice_labels import ChoiceLabelsMixin
 
 
-class Engagement(models.Model):
+class Engagement(ChoiceLabelsMixin, models.Model):
     class Type(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
         SITE_VISIT = "site_visit", _("Site visit")

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from psp_portal.choice_labels import ChoiceLabelsMixin
+
 # (key, label, help) for the five scored criteria, in the order the form shows them.
 CRITERIA = [
     ("severity", _("Severity of violent crime"), _("Sustained violent crime far above the national rate.")),
@@ -85,7 +87,7 @@ class ConflictDeclaration(models.Model):
         return f"{self.reviewer} on {self.application}: {state}"
 
 
-class Review(models.Model):
+class Review(ChoiceLabelsMixin, models.Model):
     """One reviewer's scores (0-5 per criterion), recommendation and notes."""
 
     class Status(models.TextChoices):
@@ -207,7 +209,7 @@ class ScreeningOverride(models.Model):
         return f"{self.application}: {self.check_key} -> {self.result}"
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabelsMixin, models.Model):
     """The selecting official's decision on one SOI.
 
     At most one decision per SOI is in force (not reversed); a reversed decision stays as
