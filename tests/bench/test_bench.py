@@ -17,25 +17,6 @@ from sites.models import Site
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tiny(monkeypatch):
-    """Scale 1 with every base count divided by 20 (50 jurisdictions, 5 sites...)."""
-    monkeypatch.setattr(
-        datagen,
-        "BASE",
-        {
-            "jurisdictions": 50,
-            "sois_per_cycle": 50,
-            "sites": 5,
-            "engagements": 400,
-            "reviewers": 4,
-            "liaisons": 2,
-        },
-    )
-    monkeypatch.setattr(datagen, "SELECTED_PER_CLOSED_CYCLE", 1)
-    monkeypatch.setattr(datagen, "BIG_SITE_ENGAGEMENTS", 100)
-
-
 def _fingerprint() -> dict:
     return {
         "statuses": list(Application.objects.order_by("pk").values_list("status", flat=True)),
