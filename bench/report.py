@@ -149,6 +149,9 @@ def print_report(result: dict, out) -> None:
                 )
             elif r:
                 out.write(f"{key}: {r}\n")
+        for mix in ("staff_mix", "applicant_mix"):
+            if f"{mix}_to_healthz" in load:
+                out.write(f"{mix} / healthz requests per second: {load[f'{mix}_to_healthz']:.3f}\n")
         s = load["submissions"]
         out.write(
             f"submissions    {s['attempted']} concurrent in {s['seconds']} s: {s['submitted']} "
