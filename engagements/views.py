@@ -67,7 +67,8 @@ def engagement_list(request):
     if request.GET.get("format") == "csv":
         return _export_csv(engagement_filter.qs)
     # Capped total: an exact COUNT(*) over every engagement outgrew the page itself.
-    page = CappedPaginator(engagement_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(engagement_filter.qs, LIST_PAGE_SIZE, ids_first=True)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

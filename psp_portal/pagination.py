@@ -15,7 +15,26 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
+    """`ids_first=True`: a page's rows are chosen on the table alone (its ids, in the
+    list's order), then joined. A list that joins the related rows it shows (select_related)
+    can lead SQLite's planner to sort the whole join for one page (1.4 s for 200,000
+    engagements) instead of walking the table's ordering index."""
+
     cap = COUNT_CAP
+
+    def __init__(self, object_list, per_page, *args, ids_first: bool = False, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.ids_first = ids_first
+
+    def page(self, number):
+        if not self.ids_first or self.object_list.query.distinct:
+            # DISTINCT with an ordering outside the select list cannot be a subquery.
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # One query still: the page's ids are a subquery of the rows' query.
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
     @cached_property
     def count(self) -> int:

@@ -55,6 +55,11 @@ class ReviewAssignment(models.Model):
                 fields=["application", "reviewer"], name="one_assignment_per_reviewer"
             )
         ]
+        indexes = [
+            # The queue's overdue list walks assignments oldest due first and stops after
+            # a few; without it SQLite sorted all 75,000 assignments at scale 10.
+            models.Index(fields=["due_date", "id"], name="assignment_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reviewer} on {self.application}"
@@ -154,6 +159,11 @@ class Review(ChoiceLabelsMixin, models.Model):
                 ),
                 name="review_scores_at_most_5",
             ),
+        ]
+        indexes = [
+            # The slate ranks SOIs by their submitted reviews' average: read from this
+            # index alone, not from the review rows with their comments.
+            models.Index(fields=["assignment", "status", "total_score"], name="review_score_idx"),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Round
 
 from applications.extensions import ApplicantStatus
@@ -234,14 +234,23 @@ def queue_page(queryset, user, sort: str, page_number, per_page: int) -> tuple[P
 def slate_queryset(cycle, user):
     """The cycle's submitted SOIs in the user's scope, ranked in SQL: average submitted
     score (rounded to 0.1 as shown) high to low, unscored last, then reference number."""
-    submitted = Q(review_assignments__review__status=Review.Status.SUBMITTED)
+    # A subquery per SOI (covering index reviews(assignment, status, total_score)) rather
+    # than grouping the SOIs joined to every assignment and review: SQLite sorted and
+    # grouped that join at 80 ms for 6,000 SOIs, the subqueries take 14 ms (issue 20).
+    submitted_scores = (
+        Review.objects.filter(
+            assignment__application=OuterRef("pk"), status=Review.Status.SUBMITTED
+        )
+        .order_by()
+        .values("assignment__application")
+        .annotate(average=Avg("total_score"))
+        .values("average")
+    )
     return (
         queue_applications_for(user)
         .filter(cycle=cycle, status=Application.Status.SUBMITTED)
         .annotate(
-            slate_average=Round(
-                Avg("review_assignments__review__total_score", filter=submitted), 1
-            ),
+            slate_average=Round(Subquery(submitted_scores, output_field=FloatField()), 1),
         )
         .order_by(F("slate_average").desc(nulls_last=True), "reference_number", "pk")
     )
