@@ -167,7 +167,8 @@ def _start(page: Page, runs: int, warmup: int) -> _Samples:
     response = _get(client, page.url)
     first = time.perf_counter() - started
     if first * (runs + warmup) > PAGE_BUDGET_S:
-        runs = max(MIN_RUNS, min(runs, int(PAGE_BUDGET_S / max(first, 0.001))))
+        # Fewer repeats, never more than asked for.
+        runs = min(runs, max(MIN_RUNS, int(PAGE_BUDGET_S / max(first, 0.001))))
         warmup = 0
     for _ in range(warmup):
         _get(client, page.url)
