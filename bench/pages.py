@@ -228,7 +228,8 @@ def measure_page(page: Page, *, runs: int = 30, warmup: int = 3) -> PageResult:
 # decorators): they hold nearly all the cumulative time and say nothing about the page.
 _WRAPPERS = re.compile(
     r"django/test/|django/core/handlers/|django/utils/deprecation\.py|middleware\.py|"
-    r"django/contrib/auth/decorators\.py|psp_portal/logs\.py|django/views/decorators/"
+    r"django/contrib/auth/decorators\.py|psp_portal/logs\.py|django/views/decorators/|"
+    r"bench/pages\.py"
 )
 
 
