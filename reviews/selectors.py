@@ -118,14 +118,20 @@ class QueueRow:
 
 def with_review_data(queryset):
     """Everything the queue and slate show, in a fixed number of queries."""
+    # Orders by the SOI's id, not by "application" (Meta.ordering), which joined the
+    # SOIs again (see screening_prefetch): the same order within each SOI.
     return screening_prefetch(queryset).prefetch_related(
         Prefetch(
             "review_assignments",
-            queryset=ReviewAssignment.objects.select_related("review", "reviewer"),
+            queryset=ReviewAssignment.objects.select_related("review", "reviewer").order_by(
+                "application_id", "assigned_at"
+            ),
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.filter(reversed_at=None).select_related("decided_by"),
+            queryset=Decision.objects.filter(reversed_at=None)
+            .select_related("decided_by")
+            .order_by("application_id", "-decided_at"),
             to_attr="decisions_in_force",
         ),
     )
