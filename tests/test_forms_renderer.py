@@ -69,7 +69,7 @@ def test_model_choice_field_select_is_the_same_as_djangos_templates(staff):
     portal_html = field.widget.render(
         "person", bound.value(), attrs={"id": "id_person"}, renderer=PortalFormRenderer()
     )
-    assert 'selected' in portal_html
+    assert "selected" in portal_html
     assert portal_html == django_html
     assert expected.startswith('<select name="person"')
 
