@@ -11,9 +11,11 @@ history is not what the benchmark measures. Never run against production data
 """
 
 import datetime
+import os
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -73,6 +75,28 @@ WORDS = (
 def refuse_in_production() -> None:
     if getattr(settings, "PRODUCTION", False) or settings.DJANGO_ENV == "production":
         raise ImproperlyConfigured("Benchmark data must never be generated in production.")
+
+
+def is_bench_database() -> bool:
+    """The database is one `manage.py bench` made: PostgreSQL psp_bench (BENCH_PG_DB) or
+    SQLite var/bench/bench.sqlite3."""
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        return Path(name).name == "bench.sqlite3" and Path(name).parent.name == "bench"
+    return name == os.environ.get("BENCH_PG_DB", "psp_bench")
+
+
+def refuse_outside_bench_database() -> None:
+    """Timing stages run with production settings (issue 20), so DJANGO_ENV cannot tell a
+    bench from a deployment there: they refuse any database but the bench's own."""
+    if not is_bench_database() and (
+        getattr(settings, "PRODUCTION", False) or settings.DJANGO_ENV == "production"
+    ):
+        raise ImproperlyConfigured(
+            "With production settings the benchmark runs only on its own database."
+        )
 
 
 @dataclass

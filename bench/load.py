@@ -32,11 +32,14 @@ from accounts import roles
 from accounts.models import Jurisdiction, User
 from applications.models import Application, Cycle
 
-from .datagen import EMAIL_DOMAIN, Summary, _bulk_sections, refuse_in_production
+from .datagen import EMAIL_DOMAIN, Summary, _bulk_sections, refuse_outside_bench_database
 from .pages import key_pages
 
 HOST = "127.0.0.1"
 SESSIONS_PER_ROLE = 20
+# What the TLS proxy in front of gunicorn adds in production (trusted from 127.0.0.1,
+# TRUSTED_PROXIES): without it the production settings redirect every page to HTTPS.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 WRK_SCRIPT = """
 paths = {%(paths)s}
@@ -46,7 +49,7 @@ request = function()
   counter = counter + 1
   local path = paths[(counter %% #paths) + 1]
   local cookie = cookies[(counter %% #cookies) + 1]
-  return wrk.format("GET", path, {["Cookie"] = "sessionid=" .. cookie})
+  return wrk.format("GET", path, {["Cookie"] = "sessionid=" .. cookie, %(proxy)s})
 end
 non2xx = 0
 response = function(status, headers, body)
@@ -101,7 +104,7 @@ class Gunicorn:
         while time.monotonic() < deadline:
             try:
                 conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                conn.request("GET", "/healthz")
+                conn.request("GET", "/healthz", headers=PROXY_HEADERS)
                 if conn.getresponse().status in (200, 503):
                     return self
             except OSError:
@@ -127,6 +130,7 @@ def run_wrk(port: int, paths: list[str], cookies: list[str], seconds: int, conne
     script = WRK_SCRIPT % {
         "paths": ", ".join(json.dumps(p) for p in paths),
         "cookies": ", ".join(json.dumps(c) for c in cookies),
+        "proxy": '["X-Forwarded-Proto"] = "https"',
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
@@ -155,7 +159,7 @@ def run_wrk(port: int, paths: list[str], cookies: list[str], seconds: int, conne
 def make_submission_drafts(n: int) -> list[tuple[int, str]]:
     """n new jurisdictions, each with a verified applicant and a complete draft in the open
     cycle. Returns (application id, session key) pairs."""
-    refuse_in_production()
+    refuse_outside_bench_database()
     cycle = Cycle.objects.filter(name__startswith="Bench cycle").order_by("-year").first()
     cycle.closes_at = max(cycle.closes_at, timezone.now() + datetime.timedelta(days=1))
     cycle.save(update_fields=["closes_at"])
@@ -221,6 +225,9 @@ def _submit(port: int, pk: int, session: str) -> tuple[int, int]:
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"sessionid={session}; csrftoken={token}",
+            **PROXY_HEADERS,
+            # An HTTPS POST must name a referring page of the same site (CSRF check).
+            "Referer": f"https://{HOST}:{port}/",
         },
     )
     return pk, conn.getresponse().status
@@ -252,8 +259,20 @@ def submissions(port: int, drafts: list[tuple[int, str]]) -> dict:
     }
 
 
+def throughput_ratios(result: dict) -> dict:
+    """Each mix's requests per second over /healthz's in the same run: comparable across
+    machines, where the requests per second themselves are not (issue 20)."""
+    healthz = (result.get("healthz") or {}).get("requests_per_s")
+    ratios = {}
+    for mix in ("staff_mix", "applicant_mix"):
+        rps = (result.get(mix) or {}).get("requests_per_s")
+        if rps and healthz:
+            ratios[f"{mix}_to_healthz"] = round(rps / healthz, 3)
+    return ratios
+
+
 def run_load(*, seconds: int = 20, connections: int = 20, n_submissions: int = 200) -> dict:
-    refuse_in_production()
+    refuse_outside_bench_database()
     pages = {p.key: p for p in key_pages()}
     admin, applicant = pages["site_list"].user, pages["applicant_dashboard"].user
     staff_paths = [
@@ -278,6 +297,7 @@ def run_load(*, seconds: int = 20, connections: int = 20, n_submissions: int = 2
                 server.port, applicant_paths, applicant_cookies, seconds - staff_s, connections
             )
             result["healthz"] = run_wrk(server.port, ["/healthz"], ["none"], 5, connections)
+            result.update(throughput_ratios(result))
         else:
             result["wrk_missing"] = "wrk not installed: page throughput not measured"
         result["submissions"] = submissions(server.port, drafts)

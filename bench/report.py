@@ -52,6 +52,38 @@ def _mark(bad: bool) -> str:
     return "!" if bad else " "
 
 
+def print_breakdown(line: str, scales: list[str], by_scale: dict, out) -> None:
+    """Where each page's time goes: SQL against Python, rows and cost per row; then the
+    cProfile summary of the slowest pages."""
+    out.write(
+        f"\n== {line}: where the time goes (median ms: SQL + Python; CPU ms; rows; ms per row "
+        "over the floor) ==\n"
+    )
+    out.write(f"{'page':<28}" + "".join(f"{'scale ' + s:>40}" for s in scales) + "\n")
+    for key in by_scale[scales[0]]:
+        cells = []
+        for s in scales:
+            r = by_scale[s].get(key)
+            if r is None or "sql_ms" not in r:
+                cells.append(f"{'-':>40}")
+                continue
+            per_row = f"{r['ms_per_row']:.2f}" if r.get("ms_per_row") is not None else "-"
+            cells.append(
+                f"{r['sql_ms']:>7.1f} +{r['python_ms']:>6.1f} cpu{r['cpu_ms']:>6.1f}"
+                f"{r['rows']:>5}r{per_row:>7}"
+            )
+        out.write(f"{key:<28}" + "".join(cells) + "\n")
+    for s in scales:
+        for r in by_scale[s].values():
+            if not r.get("profile"):
+                continue
+            out.write(f"profile, scale {s}, {r['key']} (cProfile; ms per request, cumulative):\n")
+            for row in r["profile"][:6]:
+                out.write(
+                    f"  {row['cumulative_ms']:>8.1f}  {row['calls']:>7g}x  {row['function']}\n"
+                )
+
+
 def print_report(result: dict, out) -> None:
     m = result["machine"]
     out.write(
@@ -81,6 +113,7 @@ def print_report(result: dict, out) -> None:
                 )
             out.write(f"{key:<28}" + "".join(cells) + "\n")
         out.write("flags:\n" + "".join(f"  - {f}\n" for f in entry["flags"]) or "  none\n")
+        print_breakdown(line, scales, by_scale, out)
         print_api(entry, out)
     if result.get("pdfs"):
         out.write("\n== PDFs (PostgreSQL, scale 1) ==\n")
@@ -116,6 +149,9 @@ def print_report(result: dict, out) -> None:
                 )
             elif r:
                 out.write(f"{key}: {r}\n")
+        for mix in ("staff_mix", "applicant_mix"):
+            if f"{mix}_to_healthz" in load:
+                out.write(f"{mix} / healthz requests per second: {load[f'{mix}_to_healthz']:.3f}\n")
         s = load["submissions"]
         out.write(
             f"submissions    {s['attempted']} concurrent in {s['seconds']} s: {s['submitted']} "

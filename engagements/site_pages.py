@@ -10,10 +10,10 @@ under /sites/ next to sites/urls.py.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from psp_portal.pagination import CappedPaginator
 from sites.access import can_use_program_view, get_site_for
 from sites.models import Site
 from sites.selectors import site_panels
@@ -92,7 +92,10 @@ def program_view(request):
     sites = with_year_figures(
         Site.objects.in_program().select_related("jurisdiction", "liaison"), year=year
     ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year", "pk")
-    page = Paginator(sites, PROGRAM_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Ids first: SQLite would otherwise compute the figures of every site before sorting.
+    page = CappedPaginator(sites, PROGRAM_PAGE_SIZE, ids_first=True).get_page(
+        request.GET.get("page")
+    )
     page.object_list = list(page.object_list)
     figures = program_figures(year=year)
     return render(

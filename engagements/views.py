@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import upload_refusals_record
 from exports.csv import csv_download
+from psp_portal.pagination import CappedPaginator
 from sites.access import can_see_internal
 from sites.history import history_rows
 
@@ -67,7 +67,9 @@ def engagement_list(request):
     )
     if request.GET.get("format") == "csv":
         return _export_csv(engagement_filter.qs)
-    page = Paginator(engagement_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Capped total: an exact COUNT(*) over every engagement outgrew the page itself.
+    paginator = CappedPaginator(engagement_filter.qs, LIST_PAGE_SIZE, ids_first=True)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

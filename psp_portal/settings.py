@@ -545,6 +545,9 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------
 # Forms
 # ---------------------------------------------------------------------------
+# Django's renderer with <select> markup written in Python rather than one template
+# render per option (the same HTML; psp_portal/forms_renderer.py, issue 20).
+FORM_RENDERER = "psp_portal.forms_renderer.PortalFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("uswds",)
 CRISPY_TEMPLATE_PACK = "uswds"
 

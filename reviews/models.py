@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from psp_portal.choice_labels import ChoiceLabelsMixin
+
 # (key, label, help) for the five scored criteria, in the order the form shows them.
 CRITERIA = [
     ("severity", _("Severity of violent crime"), _("Sustained violent crime far above the national rate.")),
@@ -53,6 +55,11 @@ class ReviewAssignment(models.Model):
                 fields=["application", "reviewer"], name="one_assignment_per_reviewer"
             )
         ]
+        indexes = [
+            # The queue's overdue list walks assignments oldest due first and stops after
+            # a few; without it SQLite sorted all 75,000 assignments at scale 10.
+            models.Index(fields=["due_date", "id"], name="assignment_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.reviewer} on {self.application}"
@@ -85,7 +92,7 @@ class ConflictDeclaration(models.Model):
         return f"{self.reviewer} on {self.application}: {state}"
 
 
-class Review(models.Model):
+class Review(ChoiceLabelsMixin, models.Model):
     """One reviewer's scores (0-5 per criterion), recommendation and notes."""
 
     class Status(models.TextChoices):
@@ -153,6 +160,11 @@ class Review(models.Model):
                 name="review_scores_at_most_5",
             ),
         ]
+        indexes = [
+            # The slate ranks SOIs by their submitted reviews' average: read from this
+            # index alone, not from the review rows with their comments.
+            models.Index(fields=["assignment", "status", "total_score"], name="review_score_idx"),
+        ]
 
     def __str__(self):
         return f"Review by {self.assignment.reviewer} of {self.assignment.application}"
@@ -207,7 +219,7 @@ class ScreeningOverride(models.Model):
         return f"{self.application}: {self.check_key} -> {self.result}"
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabelsMixin, models.Model):
     """The selecting official's decision on one SOI.
 
     At most one decision per SOI is in force (not reversed); a reversed decision stays as

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from applications.crime import ratio_to_national
-from applications.models import IceAnswer
+from applications.models import Contact, CrimeFigures, IceAnswer, Letter
 from applications.sections import application_progress
 
 PASS, FAIL, ATTENTION = "pass", "fail", "attention"
@@ -76,13 +76,22 @@ def screening_prefetch(queryset):
     """Load everything screening reads, in a fixed number of queries."""
     from .models import ScreeningOverride
 
+    # Each related model orders by "application" first, which orders by the SOI's own
+    # ordering: every prefetch query joined the SOIs again and compiled that join. Rows
+    # are grouped per SOI here, so the SOI's id gives the same order within each SOI.
     return queryset.select_related(
         "cycle__national_rate", "jurisdiction", "certification"
     ).prefetch_related(
-        "contacts",
-        "crime_figures",
-        "letters",
-        "ice_answers",
+        Prefetch("contacts", queryset=Contact.objects.order_by("application_id", "role")),
+        Prefetch("crime_figures", queryset=CrimeFigures.objects.order_by("application_id", "year")),
+        Prefetch(
+            "letters",
+            queryset=Letter.objects.order_by("application_id", "kind", "uploaded_at"),
+        ),
+        Prefetch(
+            "ice_answers",
+            queryset=IceAnswer.objects.order_by("application_id", "question_number"),
+        ),
         Prefetch(
             "screening_overrides",
             queryset=ScreeningOverride.objects.select_related("overridden_by").order_by(

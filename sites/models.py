@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from program.districts import JUDICIAL_DISTRICTS
 from program.focus_areas import FocusArea
+from psp_portal.choice_labels import ChoiceLabelsMixin
 
 # PSP began as the Violence Reduction Network in 2014; DOJ commits for three years.
 FIRST_COHORT_YEAR = 2014
@@ -25,7 +26,7 @@ class SiteQuerySet(models.QuerySet):
         return self.exclude(phase="withdrawn")
 
 
-class Site(models.Model):
+class Site(ChoiceLabelsMixin, models.Model):
     class Phase(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
         STRATEGIC_PLANNING = "strategic_planning", _("Strategic planning")
@@ -197,7 +198,7 @@ class SiteLiaisonAssignment(models.Model):
         return f"{self.liaison} at {self.site_id} from {self.started_on}"
 
 
-class SiteFocusArea(models.Model):
+class SiteFocusArea(ChoiceLabelsMixin, models.Model):
     """A focus area chosen for the site (a row, so lists can filter on it)."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="focus_area_rows")

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from applications.models import Application
 from exports.csv import csv_download
+from psp_portal.pagination import CappedPaginator
 
 from .. import access
 from ..filters import QueueFilter
@@ -65,7 +65,7 @@ def queue(request):
         rows, sort = sort_rows(rows, requested_sort)
         if request.GET.get("format") == "csv":
             return _export_csv(rows)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -17,25 +17,6 @@ from sites.models import Site
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tiny(monkeypatch):
-    """Scale 1 with every base count divided by 20 (50 jurisdictions, 5 sites...)."""
-    monkeypatch.setattr(
-        datagen,
-        "BASE",
-        {
-            "jurisdictions": 50,
-            "sois_per_cycle": 50,
-            "sites": 5,
-            "engagements": 400,
-            "reviewers": 4,
-            "liaisons": 2,
-        },
-    )
-    monkeypatch.setattr(datagen, "SELECTED_PER_CLOSED_CYCLE", 1)
-    monkeypatch.setattr(datagen, "BIG_SITE_ENGAGEMENTS", 100)
-
-
 def _fingerprint() -> dict:
     return {
         "statuses": list(Application.objects.order_by("pk").values_list("status", flat=True)),
@@ -118,3 +99,73 @@ def test_page_measurement_runs_on_one_page(tiny, settings):
     assert 0 < result.min_ms <= result.median_ms <= result.p95_ms
     floor = measure_page(Page("floor", FLOOR_PATH, pages["floor"].user, "official"), runs=2)
     assert floor.status == 200
+
+
+def test_page_measurement_splits_sql_and_python_and_profiles_the_slowest(tiny, settings):
+    from bench.pages import measure_pages
+
+    datagen.generate(scale=1, seed=3)
+    results = {
+        r["key"]: r for r in measure_pages(runs=2, rounds=2, only=["site_list", "engagement_list"])
+    }
+    assert set(results) == {"floor", "site_list", "engagement_list"}
+    for r in results.values():
+        assert r["status"] == 200
+        assert r["runs"] == 2  # spread over the two rounds
+        assert r["sql_ms"] > 0
+        assert r["cpu_ms"] > 0
+        assert r["median_ms"] >= r["sql_ms"]
+    assert results["engagement_list"]["rows"] > 0
+    assert results["engagement_list"]["ms_per_row"] is not None
+    assert results["floor"]["rows"] == 0
+    # The slowest pages (here both) carry a profile without the request plumbing.
+    profile = results["engagement_list"]["profile"]
+    assert profile and all("middleware" not in row["function"] for row in profile)
+    assert any("engagements/views.py" in row["function"] for row in profile)
+
+
+def test_body_rows_counts_table_body_rows_only():
+    from bench.pages import body_rows
+
+    html = b"<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr>\n<tr class='x'><td>2</td></tr></tbody></table>"
+    assert body_rows(html) == 2
+    assert body_rows(b"<p>no table</p>") == 0
+
+
+def test_throughput_is_reported_against_healthz():
+    from bench.load import throughput_ratios
+
+    result = {
+        "staff_mix": {"requests_per_s": 50.0},
+        "applicant_mix": {"requests_per_s": 100.0},
+        "healthz": {"requests_per_s": 400.0},
+    }
+    assert throughput_ratios(result) == {
+        "staff_mix_to_healthz": 0.125,
+        "applicant_mix_to_healthz": 0.25,
+    }
+    assert throughput_ratios({"staff_mix": {"requests_per_s": 5}}) == {}
+
+
+def test_timing_stages_with_production_settings_run_only_on_the_bench_database(
+    settings, monkeypatch
+):
+    from django.db import connection
+
+    settings.DJANGO_ENV = "production"
+    monkeypatch.setenv("BENCH_PG_DB", "psp_bench")
+    with pytest.raises(ImproperlyConfigured):
+        datagen.refuse_outside_bench_database()
+    monkeypatch.setenv("BENCH_PG_DB", connection.settings_dict["NAME"])
+    datagen.refuse_outside_bench_database()  # the bench's own database: allowed
+    with pytest.raises(ImproperlyConfigured):
+        datagen.refuse_in_production()  # data generation stays refused
+
+
+def test_the_bench_times_pages_with_production_settings():
+    from bench.management.commands.bench import PRODUCTION_ENV, TIMED_STAGES
+
+    assert PRODUCTION_ENV["DJANGO_ENV"] == "production"
+    assert PRODUCTION_ENV["DEBUG"] == "false"
+    assert PRODUCTION_ENV["STATIC_MANIFEST"] == "true"
+    assert set(TIMED_STAGES) == {"pages", "api", "load"}
