@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Jurisdiction, User
+from applications.factories_support import sign_as_officer
 from applications.models import Application, Cycle
 
 from .datagen import EMAIL_DOMAIN, Summary, _bulk_sections, refuse_outside_bench_database
@@ -211,6 +212,10 @@ def make_submission_drafts(n: int) -> list[tuple[int, str]]:
     _bulk_sections(
         drafts, random.Random(0), Summary(), cycle.question_set, cycle.certification_text, now
     )
+    # Submission needs the named officer's current signature over the content (issue 12);
+    # without it every submit is refused (409) and the stage measures nothing.
+    for draft in drafts:
+        sign_as_officer(draft)
     return [(a.pk, session_for(u)) for a, u in zip(drafts, applicants, strict=True)]
 
 

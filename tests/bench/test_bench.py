@@ -169,3 +169,20 @@ def test_the_bench_times_pages_with_production_settings():
     assert PRODUCTION_ENV["DEBUG"] == "false"
     assert PRODUCTION_ENV["STATIC_MANIFEST"] == "true"
     assert set(TIMED_STAGES) == {"pages", "api", "load"}
+
+
+def test_load_stage_drafts_are_submittable(tiny):
+    """The 200-applicant submission burst needs drafts the portal accepts: complete, and
+    signed by their officer (without the signature every submit was a 409)."""
+    from applications.services import application_submit
+    from bench.load import make_submission_drafts
+
+    datagen.generate(scale=1, seed=7)
+    drafts = make_submission_drafts(2)
+    for pk, _session in drafts:
+        application = Application.objects.get(pk=pk)
+        application_submit(
+            application=application, actor=application.created_by, ip=None, attested=True
+        )
+        application.refresh_from_db()
+        assert application.status == Application.Status.SUBMITTED
