@@ -28,3 +28,10 @@ def _default_headers_without_server(self):
 
 
 gunicorn.http.wsgi.Response.default_headers = _default_headers_without_server
+
+
+def post_fork(server, worker):
+    # Each worker freezes what start-up loaded and collects less often (psp_portal/gc_tuning.py).
+    from psp_portal.gc_tuning import tune_for_serving
+
+    tune_for_serving()

@@ -414,3 +414,22 @@ def test_gunicorn_serves_healthz_to_the_container_probe_in_production_mode(tmp_p
     # And the probe fails when nothing answers.
     result = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
+
+
+def test_gunicorn_workers_tune_the_garbage_collector_after_fork():
+    """Each worker freezes start-up objects and raises the first threshold
+    (psp_portal/gc_tuning.py); the bench's in-process stages do the same."""
+    import gc
+    import runpy
+
+    from psp_portal.gc_tuning import THRESHOLDS
+
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    before = gc.get_threshold()
+    try:
+        config["post_fork"](server=None, worker=None)
+        assert gc.get_threshold() == THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -83,6 +83,12 @@ class Command(BaseCommand):
     # --- one stage, in a child process ----------------------------------------------------
 
     def run_stage(self, stage, opts):
+        if stage in ("pages", "api"):
+            # Timed in this process, so collect garbage as a gunicorn worker does
+            # (gunicorn.conf.py's post_fork); the load stage's gunicorn reads that file.
+            from psp_portal.gc_tuning import tune_for_serving
+
+            tune_for_serving()
         if stage == "pages":
             from bench.pages import measure_pages
 
