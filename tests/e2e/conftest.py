@@ -11,7 +11,7 @@ live server, with axe-core as the accessibility gate. See /work/shared/TESTING.m
   binary (the CI check is verified with a path that does not exist).
 - Pages run under the real Content-Security-Policy (no bypass_csp): any CSP
   violation or uncaught script error reported by the browser fails the test.
-- axe-core violations and 320 px reflow failures recorded by the helpers fail the
+- axe-core violations and reflow failures (320 and 640 px) recorded by the helpers fail the
   test when its body ends, listing every one; the session summary prints how many
   pages were audited (details in tests/e2e/artifacts/axe-results.json).
 - Database: tests use `E2E_DB` (transaction=True, serialized_rollback=True); see
@@ -361,7 +361,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         ids = ", ".join(sorted({v["id"] for v in p["violations"]}))
         terminalreporter.write_line(f"  {p['label']} ({p['url']}): {ids}")
     terminalreporter.write_line(
-        f"320 px reflow: {LEDGER.reflow_checked} pages checked, "
+        f"Reflow at 320 and 640 px (200% zoom): {LEDGER.reflow_checked} checks, "
         f"{len(LEDGER.reflow_failures)} scroll horizontally."
     )
     for message in LEDGER.reflow_failures:
