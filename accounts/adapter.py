@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from .capacities import is_certifying_official_signup
 from .roles import APPLICANT
 
 
@@ -21,7 +22,9 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
-        if commit:
+        # A chief legal officer signing up through their signing link gets no role:
+        # the certifying-official capacity grants no other access (accounts.capacities).
+        if commit and not is_certifying_official_signup(request, email=user.email):
             user.groups.add(Group.objects.get(name=APPLICANT))
         return user
 
@@ -60,3 +63,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return absolute_url(path.replace("UID-KEY", quote(key)))
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth's throttle refuses here, before the password is checked; the refusal
+        # goes to the audit trail (accounts.signin_audit), with the address only.
+        from django.core.exceptions import ValidationError
+
+        from .signin_audit import record_throttled_sign_in
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            record_throttled_sign_in(request, credentials.get("email"))
+            raise

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
@@ -71,10 +72,16 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         return super().user_change_password(request, id, form_url)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            # Only groups inside the actor's ceiling can be handed out, so no one can
-            # raise an account (their own included) above their own reach.
-            kwargs["queryset"] = groups_within(permission_ceiling(request.user))
+        if db_field.name == "groups":
+            # A handful of roles read best as checkboxes; Django's two-box selector also
+            # writes aria-label on plain spans, which axe rejects (issue 16).
+            kwargs["widget"] = forms.CheckboxSelectMultiple(
+                attrs={"class": "portal-admin-checkboxes"}
+            )
+            if not request.user.is_superuser:
+                # Only groups inside the actor's ceiling can be handed out, so no one can
+                # raise an account (their own included) above their own reach.
+                kwargs["queryset"] = groups_within(permission_ceiling(request.user))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -89,9 +96,13 @@ def groups_within(ceiling: set[str]):
 
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
-    """The audit trail is read-only, even for superusers."""
+    """The audit trail is read-only, even for superusers.
 
-    list_display = ["at", "kind", "actor", "target_user", "ip", "detail"]
+    Refused sign-ins, authenticator codes and uploads are aggregated (accounts.audit):
+    `count` says how many times the row's event happened between `at` and `last_at`.
+    """
+
+    list_display = ["at", "kind", "actor", "target_user", "ip", "count", "last_at", "detail"]
     list_filter = ["kind"]
     search_fields = ["actor__email", "target_user__email", "detail"]
     date_hierarchy = "at"

@@ -3,18 +3,23 @@
 import django_filters
 from django.db.models import Q
 
+from psp_portal.filtersets import AnyYesNoWidget, PortalFilterSet
+
 from .models import User
 from .roles import STAFF_ROLES
 
 
-class StaffAccountFilter(django_filters.FilterSet):
+class StaffAccountFilter(PortalFilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Name or email.")
     role = django_filters.ChoiceFilter(
-        label="Role", field_name="groups__name", choices=[(r, r) for r in STAFF_ROLES]
+        label="Role",
+        field_name="groups__name",
+        choices=[(r, r) for r in STAFF_ROLES],
+        empty_label="All roles",
     )
     is_active = django_filters.BooleanFilter(
         label="Status",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=AnyYesNoWidget(any_label="All statuses", yes="Active", no="Inactive"),
     )
 
     class Meta:

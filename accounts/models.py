@@ -122,6 +122,24 @@ class SecurityEvent(models.Model):
         ADMIN_REFUSED = "admin_refused", _("Admin change refused")
         INVITATION_REFUSED = "invitation_refused", _("Invitation not sent")
         INVITATION_RATE_LIMITED = "invitation_rate_limited", _("Invitation rate limit reached")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOGIN_RATE_LIMITED = "login_rate_limited", _("Sign-in refused: too many failures")
+        MFA_FAILED = "mfa_failed", _("Authenticator code refused")
+        UPLOAD_REFUSED = "upload_refused", _("Upload refused")
+        API_TOKEN_REFUSED = "api_token_refused", _("API token refused")
+
+    # Kinds that anyone can cause at will (a script guessing passwords, a loop posting
+    # files): repeats of the same event within a window add to one row's `count`
+    # instead of adding rows, so a flood cannot fill the table (accounts.audit).
+    AGGREGATED = frozenset(
+        {
+            Kind.LOGIN_FAILED,
+            Kind.LOGIN_RATE_LIMITED,
+            Kind.MFA_FAILED,
+            Kind.UPLOAD_REFUSED,
+            Kind.API_TOKEN_REFUSED,
+        }
+    )
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=40, choices=Kind)
@@ -133,9 +151,13 @@ class SecurityEvent(models.Model):
     )
     detail = models.CharField(max_length=500)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # How many times this event happened from `at` to `last_at` (aggregated kinds only).
+    count = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
+        indexes = [models.Index(fields=["kind", "at"], name="securityevent_kind_at")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.detail}"

@@ -3,7 +3,23 @@
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
+from accounts.audit import security_refusal_record
+from accounts.models import SecurityEvent
+
 from .services import TokenError, api_token_authenticate
+
+
+def _refuse(request, detail: str):
+    # Each refusal goes to the audit trail (aggregated, so a client retrying a dead
+    # token adds to one row); the token itself is never recorded. The Django request
+    # is passed: DRF's request.user would authenticate again.
+    security_refusal_record(
+        kind=SecurityEvent.Kind.API_TOKEN_REFUSED,
+        request=request._request,
+        what="API bearer token",
+        reason=detail,
+    )
+    return AuthenticationFailed(detail)
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -14,7 +30,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword:
             return None  # no token: the session (or nobody) authenticates
         if len(parts) != 2:
-            raise AuthenticationFailed("Send 'Authorization: Bearer <token>' with one token.")
+            raise _refuse(request, "Send 'Authorization: Bearer <token>' with one token.")
         try:
             raw = parts[1].decode("ascii")
             token = api_token_authenticate(
@@ -22,7 +38,7 @@ class ApiTokenAuthentication(BaseAuthentication):
             )
         except (UnicodeDecodeError, TokenError) as exc:
             detail = str(exc) if isinstance(exc, TokenError) else "Invalid token."
-            raise AuthenticationFailed(detail) from exc
+            raise _refuse(request, detail) from exc
         return token.user, token
 
     def authenticate_header(self, request):

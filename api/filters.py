@@ -6,6 +6,7 @@ rows changed since its last run.
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -13,10 +14,12 @@ from accounts.geography import STATE_CHOICES
 from applications.models import Application, Cycle, NationalCrimeRate
 from engagements.filters import EngagementFilter
 from engagements.models import FollowUpAction
+from outcomes.models import OutcomeYear
 from program.focus_areas import FocusArea
 from reports.models import Report
 from reviews.filters import QueueFilter
 from sites.filters import SiteFilter
+from sites.models import Site
 
 ID_MAX = 2**63 - 1  # a 64-bit key: larger values would overflow the database driver
 YEAR_MAX = 9999
@@ -103,6 +106,51 @@ class SoiApiFilter(QueueFilter):
             "q", "cycle", "state", "status", "assigned_to_me", "submitted_from",
             "submitted_to", "updated_since",
         ]  # fmt: skip
+
+
+class OutcomeApiFilter(django_filters.FilterSet):
+    """The program Outcomes page's filters (outcomes.forms.OutcomeFilter: cohort, state,
+    phase, from and to year) on site-year rows, plus the site, the year and the status."""
+
+    site = IdFilter(field_name="site_id")
+    cohort_year = YearFilter(label=_("Cohort"), field_name="site__cohort_year")
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="site__jurisdiction__state", choices=STATE_CHOICES
+    )
+    phase = django_filters.ChoiceFilter(
+        label=_("Site phase"), field_name="site__phase", choices=Site.Phase.choices
+    )
+    year = YearFilter()
+    year_from = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    status = django_filters.ChoiceFilter(choices=OutcomeYear.Status.choices)
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_(
+            "Every year of the sites whose figures, site record or national rates changed "
+            "on or after (ISO 8601)"
+        ),
+        method="changed_since",
+    )
+
+    class Meta:
+        model = OutcomeYear
+        fields = [
+            "site", "cohort_year", "state", "phase", "year", "year_from", "year_to", "status",
+            "updated_since",
+        ]  # fmt: skip
+
+    def changed_since(self, queryset, name, value):
+        # A row's computed figures move when any year of its site changes (a baseline year
+        # changes every year's change), when the site's phases change (the PSP years), or
+        # when a national rate is revised; a refresh must fetch all of those rows again.
+        # Every write to these goes through save(), so their history rows date the change.
+        site_years = OutcomeYear.history.filter(
+            site_id=OuterRef("site_id"), history_date__gte=value
+        )
+        national = NationalCrimeRate.history.filter(history_date__gte=value)
+        return queryset.filter(
+            Q(site__updated_at__gte=value) | Exists(site_years) | Exists(national)
+        )
 
 
 class ReportApiFilter(django_filters.FilterSet):

@@ -1,7 +1,9 @@
-"""`?format=csv` for the lists whose pages have a CSV button (sites, engagements, SOIs)."""
+"""`?format=csv` for the lists whose pages have a CSV button (sites, engagements, SOIs,
+outcomes)."""
 
 import csv
 import io
+from decimal import Decimal
 
 from rest_framework.renderers import BaseRenderer
 
@@ -16,6 +18,15 @@ def _flat(value) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def _cell(value) -> str:
+    # A number is written as it is: a spreadsheet reads -11.3 as a number, never a formula,
+    # and quoting it would turn a negative change into text.
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    # Anything else gets the formula-injection guard the pages' CSV uses (exports.csv).
+    return csv_cell(_flat(value))
 
 
 class CSVRenderer(BaseRenderer):
@@ -44,6 +55,5 @@ class CSVRenderer(BaseRenderer):
         if header:
             writer.writerow(header)
             for row in rows:
-                # The formula-injection guard the pages' CSV uses (exports.csv).
-                writer.writerow([csv_cell(_flat(row[key])) for key in header])
+                writer.writerow([_cell(row[key]) for key in header])
         return out.getvalue().encode(self.charset)

@@ -15,3 +15,4 @@ class Scope(models.TextChoices):
     ENGAGEMENTS = "engagements", _("Engagements and follow-up actions")
     SOIS = "sois", _("Statements of Interest (status, screening, scores you may see)")
     REPORTS = "reports", _("Reports (metadata and download link)")
+    OUTCOMES = "outcomes", _("Site outcome figures (annual violent-crime figures and rates)")

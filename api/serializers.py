@@ -11,13 +11,27 @@ from rest_framework import serializers
 
 from applications.models import Application, Cycle, NationalCrimeRate
 from engagements.models import Engagement, FollowUpAction
+from outcomes.models import OutcomeYear
 from reports.models import Report
 from sites.models import Site, SitePhase, TeamMember
+
+PROGRAM_ONLY = "Null unless the caller may open the program Outcomes page (its CSV has it)."
 
 
 def _absolute(serializer, path: str) -> str:
     # django's reverse, not DRF's: DRF's would carry ?format=csv into every link.
     return serializer.context["request"].build_absolute_uri(path)
+
+
+def _detail_url(serializer, name: str, pk: int) -> str:
+    """The absolute URL of object `pk` at the detail route `name` (".../<pk>/").
+
+    Reversed once per response, not once per row: on a 100-row page reverse() and
+    build_absolute_uri() took longer than the rows' own fields."""
+    heads = serializer.context.setdefault("_detail_url_heads", {})
+    if name not in heads:
+        heads[name] = _absolute(serializer, reverse(name, args=[0])).removesuffix("0/")
+    return f"{heads[name]}{pk}/"
 
 
 class NationalRateSerializer(serializers.ModelSerializer):
@@ -67,7 +81,7 @@ class SiteListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, site) -> str:
-        return _absolute(self, reverse("api:site-detail", args=[site.pk]))
+        return _detail_url(self, "api:site-detail", site.pk)
 
 
 class SitePhaseSerializer(serializers.ModelSerializer):
@@ -127,7 +141,7 @@ class EngagementListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, engagement) -> str:
-        return _absolute(self, reverse("api:engagement-detail", args=[engagement.pk]))
+        return _detail_url(self, "api:engagement-detail", engagement.pk)
 
 
 class EngagementDetailSerializer(EngagementListSerializer):
@@ -181,26 +195,146 @@ class SoiSerializer(serializers.Serializer):
     tta_focus_areas = serializers.ListField(
         source="application.tta_focus_areas", child=serializers.CharField()
     )
-    screening = ScreeningSerializer()
+    screening = serializers.SerializerMethodField()
     scores = serializers.SerializerMethodField(
         help_text="Null unless the caller may see this SOI's scores."
     )
 
+    # Screening and scores are built as plain data rather than through the nested
+    # serializers that describe them: six nested serializers per row were a third of a
+    # 100-row page's time. tests/api/test_soi_screening.py checks both give the same.
+    @extend_schema_field(ScreeningSerializer)
+    def get_screening(self, row) -> dict:
+        return {
+            "result": row.screening.result,
+            "checks": [
+                {
+                    "key": check.key,
+                    "title": str(check.title),
+                    "result": check.result,
+                    "reasons": [str(reason) for reason in check.reasons],
+                }
+                for check in row.screening.checks
+            ],
+        }
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, row) -> str:
-        return _absolute(self, reverse("api:soi-detail", args=[row.application.pk]))
+        return _detail_url(self, "api:soi-detail", row.application.pk)
 
     @extend_schema_field(ScoresSerializer(allow_null=True))
     def get_scores(self, row):
         if not row.extra.get("scores_visible"):
             return None
-        return ScoresSerializer(
-            {
-                "reviews_submitted": row.review_count,
-                "average_total": row.average_score,
-                "max_total": row.max_total,
-            }
-        ).data
+        # average_score is already rounded to 0.1 (QueueRow), as the DecimalField would.
+        return {
+            "reviews_submitted": row.review_count,
+            "average_total": row.average_score,
+            "max_total": row.max_total,
+        }
+
+
+def _figure(source: str, help_text: str):
+    # Rates and changes have one decimal (outcomes.arithmetic); changes may be negative.
+    return serializers.DecimalField(
+        source=source, max_digits=12, decimal_places=1, allow_null=True, help_text=help_text
+    )
+
+
+class OutcomeSerializer(serializers.Serializer):
+    """One site-year of outcome figures, computed as the site's outcome page computes them
+    (outcomes.selectors.site_series over every year of the site). Only verified years
+    count: `rate_per_100k` and the changes are null for any other year, as on the page,
+    which shows an entered figure as "not verified" (`entered_rate_per_100k`)."""
+
+    id = serializers.IntegerField(source="row.pk")
+    url = serializers.SerializerMethodField()
+    site_id = serializers.IntegerField(source="row.site_id")
+    site_name = serializers.CharField(source="row.site.jurisdiction.name")
+    state = serializers.CharField(source="row.site.jurisdiction.state")
+    cohort_year = serializers.IntegerField(source="row.site.cohort_year")
+    phase = serializers.CharField(source="row.site.phase")
+    year = serializers.IntegerField(source="row.year")
+    period = serializers.ChoiceField(
+        source="result.period",
+        choices=["baseline", "psp", "after", "other"],
+        help_text="Baseline, PSP or after-PSP year of the site ('other': outside those).",
+    )
+    status = serializers.ChoiceField(source="row.status", choices=OutcomeYear.Status.choices)
+    origin = serializers.ChoiceField(source="row.origin", choices=OutcomeYear.Origin.choices)
+    murder = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    rape = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    robbery = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    aggravated_assault = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    offenses = serializers.IntegerField(
+        source="row.offenses", allow_null=True, help_text="Null until all four are entered."
+    )
+    population = serializers.IntegerField(source="row.population", allow_null=True)
+    source = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    rate_per_100k = _figure("result.rate", "Verified years only.")
+    entered_rate_per_100k = _figure(
+        "result.entered_rate", "The rate of the figures as entered, verified or not."
+    )
+    baseline_rate = _figure(
+        "series.baseline_rate", "The mean of the site's verified baseline years' rates."
+    )
+    change_vs_baseline_pct = _figure(
+        "result.change", "Percent change of the rate against the baseline rate."
+    )
+    national_rate = _figure(
+        "result.national_rate", "The latest edition of the year's national rate."
+    )
+    national_change_pct = _figure(
+        "result.national_change", "The same change for the nation, over the same years."
+    )
+    relative_to_national_pp = _figure(
+        "result.relative", "The change minus the national change, in points."
+    )
+    population_moved_over_10pct = serializers.SerializerMethodField(
+        help_text="DOJ staff and liaisons only; null for others."
+    )
+    return_reason = serializers.SerializerMethodField(
+        help_text="Why the liaison returned the figures (returned years only)."
+    )
+    note = serializers.SerializerMethodField(help_text=PROGRAM_ONLY)
+    entered_at = serializers.DateTimeField(source="row.entered_at", allow_null=True)
+    reviewed_at = serializers.DateTimeField(
+        source="row.reviewed_at", allow_null=True, help_text="Verified or returned at."
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, item) -> str:
+        return _detail_url(self, "api:outcome-detail", item["row"].pk)
+
+    def _program(self, item, name):
+        # The site page shows the total; the counts, source and note are in the program
+        # Outcomes page's CSV, for those who may open it.
+        return getattr(item["row"], name) if self.context.get("program_figures") else None
+
+    def get_murder(self, item) -> int | None:
+        return self._program(item, "murder")
+
+    def get_rape(self, item) -> int | None:
+        return self._program(item, "rape")
+
+    def get_robbery(self, item) -> int | None:
+        return self._program(item, "robbery")
+
+    def get_aggravated_assault(self, item) -> int | None:
+        return self._program(item, "aggravated_assault")
+
+    def get_source(self, item) -> str | None:
+        return self._program(item, "source")
+
+    def get_note(self, item) -> str | None:
+        return self._program(item, "note")
+
+    def get_population_moved_over_10pct(self, item) -> bool | None:
+        return item["result"].population_flag if self.context.get("internal") else None
+
+    def get_return_reason(self, item) -> str | None:
+        row = item["row"]
+        return row.return_reason if row.status == OutcomeYear.Status.RETURNED else None
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -218,7 +352,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, report) -> str:
-        return _absolute(self, reverse("api:report-detail", args=[report.pk]))
+        return _detail_url(self, "api:report-detail", report.pk)
 
     @extend_schema_field({"type": ["string", "null"], "format": "uri"})
     def get_download_url(self, report) -> str | None:

@@ -13,6 +13,7 @@ router.register("sites", endpoints.SiteViewSet, basename="site")
 router.register("engagements", endpoints.EngagementViewSet, basename="engagement")
 router.register("follow-ups", endpoints.FollowUpViewSet, basename="follow-up")
 router.register("sois", endpoints.SoiViewSet, basename="soi")
+router.register("outcomes", endpoints.OutcomeViewSet, basename="outcome")
 router.register("reports", endpoints.ReportViewSet, basename="report")
 
 urlpatterns = [

@@ -68,7 +68,9 @@ class VersionedTextAdmin(SimpleHistoryAdmin):
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.in_use
+        # Django's own permission first: "unused" only narrows who may delete, never widens.
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.in_use)
 
     def save_model(self, request, obj, form, change):
         if change:

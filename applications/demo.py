@@ -226,6 +226,11 @@ def _accepting_submissions(cycle: Cycle):
 # --- applicants and their SOIs --------------------------------------------------------------
 
 
+def officer_email(city: DemoCity) -> str:
+    """The chief legal officer named in the city's certification section."""
+    return _officer(city)["clo_email"]
+
+
 def member_email(city: DemoCity) -> str:
     return f"member@{city.slug}.demo.psp.gov"
 
@@ -418,9 +423,12 @@ def _ensure_toledo_draft(cycle: Cycle) -> tuple[Application, bool]:
     # Two of the three years typed so far; half the narrative written.
     _save(application, "crime", _crime_rows(TOLEDO, cycle.crime_years, count=2), applicant)
     _save(application, "narrative", _narrative(TOLEDO, complete=False), applicant)
-    # The city attorney has been asked to sign and has not yet.
+    # The city attorney has been asked to sign, opened the mailed link and has not
+    # signed yet: signing in as the officer (README) leads from the dashboard to the page.
     _save(application, "certification", _officer(TOLEDO), applicant)
-    signature_request_send(application=application, actor=applicant)
+    signing, token = signature_request_send(application=application, actor=applicant)
+    officer = officer_account(signing.officer_email, signing.officer_name)
+    signature_request_open(token=token, actor=officer)
     return application, True
 
 

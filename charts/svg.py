@@ -7,6 +7,7 @@ carries a <title> and <desc> (named by aria-labelledby); pages should also show
 `chart.rows` as a table for screen-reader users, who get the numbers, not a picture.
 """
 
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -17,6 +18,15 @@ BAR_FILL = "#005ea2"  # USWDS primary blue: 7.5:1 contrast against white
 TEXT_FILL = "#1b1b1b"
 AXIS_STROKE = "#71767a"
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
+# Page charts (fixed=False) scale with their column, so their text is drawn at least
+# this large in viewBox units: a 640-wide chart in the 608 px column of a 640 px window
+# (200% zoom) still shows 12.4 px labels, and more at 1280 px (issue 16: chart text at
+# least 12 px as rendered; tests/e2e/test_look.py measures it). PDFs (fixed=True) are
+# drawn at their exact size and keep the sizes their layout was made for.
+PAGE_TEXT_MIN = 13
+# A sans-serif glyph's mean advance as a share of the font size (digits and lower case),
+# to tell whether a row of labels fits before drawing it.
+AVERAGE_GLYPH = 0.55
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,9 @@ def _svg_root(width: int, height: int, chart_id: str, title: str, description: s
 
 
 def _text(parent, x, y, text, *, anchor="start", size=12, cls="label", weight=None):
+    """A label; `parent` is the chart's <svg> root, fluid on pages (see _svg_root)."""
+    if parent.get("width") == "100%":
+        size = max(size, PAGE_TEXT_MIN)
     attrs = {
         "x": f"{x:.1f}",
         "y": f"{y:.1f}",
@@ -132,6 +145,12 @@ def vertical_bar_chart(
     )  # fmt: skip
     slot = plot_w / max(len(rows), 1)
     bar_w = max(slot * 0.7, 1)
+    # 23 months in a 640-wide chart ran "Jan 25Feb 25..." together: where the labels do not
+    # fit their slots, print every `stride`-th one (each bar keeps its <title>, and the page
+    # or PDF prints the figures as a table too).
+    text_size = 11 if fixed else max(11, PAGE_TEXT_MIN)
+    widest = max([len(label) for label, _ in rows] + [len(_format(v)) for _, v in rows] + [1])
+    stride = max(1, math.ceil((widest * text_size * AVERAGE_GLYPH + 4) / slot))
     for index, (label, value) in enumerate(rows):
         bar_h = plot_h * value / peak
         x = left + index * slot + (slot - bar_w) / 2
@@ -145,6 +164,8 @@ def vertical_bar_chart(
             },
         )  # fmt: skip
         ET.SubElement(bar, "title").text = f"{label}: {_format(value)}"
+        if index % stride:
+            continue
         _text(root, x + bar_w / 2, y - 4, _format(value), anchor="middle", size=11, cls="value")
         _text(root, x + bar_w / 2, top + plot_h + 16, label, anchor="middle", size=11)
     return _finish(root, title, description, rows)

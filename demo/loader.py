@@ -16,12 +16,13 @@ from django.db import transaction
 from django.test import override_settings
 
 from applications.demo import load_demo_applications
-from engagements.demo import load_demo_engagements
+from engagements.demo import load_demo_engagements, load_demo_narratives
 from outcomes.demo import load_demo_outcomes
 from reports.demo import load_demo_report_settings
 from reviews.demo import load_demo_reviews
 from sites.demo import load_demo_sites
 
+from .officers import load_demo_certifying_officials
 from .users import load_demo_users
 
 DemoStep = Callable[[], list[str]]
@@ -32,9 +33,11 @@ DEMO_STEPS: list[DemoStep] = [
     load_demo_users,
     load_demo_report_settings,  # before reviews: released decisions need a letter signatory
     load_demo_applications,
+    load_demo_certifying_officials,  # after the SOIs: their officers opened the links
     load_demo_reviews,
     load_demo_sites,
     load_demo_engagements,
+    load_demo_narratives,  # after the engagements: its figures come from the log
     load_demo_outcomes,
 ]
 

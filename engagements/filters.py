@@ -5,16 +5,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from program.focus_areas import FocusArea
+from psp_portal.filtersets import PortalFilterSet
 
 from .models import Engagement
 
 
-class EngagementFilter(django_filters.FilterSet):
+class EngagementFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Engagement.Status.choices)
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=Engagement.Type.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Engagement.Status.choices, empty_label=_("All statuses")
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=Engagement.Type.choices, empty_label=_("All types")
+    )
     focus_area = django_filters.ChoiceFilter(
-        label=_("Focus area"), choices=FocusArea.choices, method="with_focus_area"
+        label=_("Focus area"),
+        choices=FocusArea.choices,
+        method="with_focus_area",
+        empty_label=_("All focus areas"),
     )
     start_from = django_filters.DateFilter(
         label=_("Starting on or after"), field_name="start_date", lookup_expr="gte"

@@ -1,11 +1,13 @@
 """Celery tasks: thin, on ids, calling services."""
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 
+from psp_portal.task_base import PortalTask
 
-class ImportJobTask(Task):
+
+class ImportJobTask(PortalTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         from .import_jobs import import_job_mark_error
 

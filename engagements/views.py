@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import upload_refusals_record
 from exports.csv import csv_download
 from sites.access import can_see_internal
 from sites.history import history_rows
@@ -283,6 +284,8 @@ def attachment_upload(request, pk):
         else:
             messages.success(request, "File attached.")
             return redirect("engagements:detail", pk=engagement.pk)
+    elif request.method == "POST":
+        upload_refusals_record(request=request, form=form, what="Engagement attachment")
     return render(
         request,
         "engagements/engagement_status.html",
@@ -331,6 +334,8 @@ def engagement_import(request):
         # Checked and imported in the background (2,000 rows must not hold a request).
         job = import_job_create(upload=form.cleaned_data["file"], actor=request.user)
         return redirect("engagements:import_job", pk=job.pk)
+    if request.method == "POST":
+        upload_refusals_record(request=request, form=form, what="Engagement import")
     return render(
         request,
         "engagements/engagement_import.html",

@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -11,7 +12,16 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value) -> str:
-    text = "" if value is None else str(value)
+    """A cell's text; text a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Numbers the portal computed (int, float, Decimal) are written as they are: "-16.5" cannot
+    run as a formula, and an analyst's spreadsheet must read it as a number, not as text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -6,9 +6,11 @@ app calls) must not pull in the domain apps the schedules read."""
 import logging
 import smtplib
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
+
+from psp_portal.task_base import PortalTask
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ def is_permanent(exc: BaseException) -> bool:
     return not isinstance(exc, TRANSIENT_ERRORS)
 
 
-class EmailDeliverTask(Task):
+class EmailDeliverTask(PortalTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # A transient error after the last retry leaves the row queued: the sweeper
         # tries again later, until the give-up age. A permanent one ends it now.

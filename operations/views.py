@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from celery.schedules import maybe_schedule
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -9,24 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .access import can_see_operations
-from .models import JobRun, WorkerHeartbeat
+from .jobs import scheduled_jobs
+from .models import WorkerHeartbeat
 
 LIST_LIMIT = 50
-
-
-def _scheduled_jobs(now):
-    from psp_portal.celery import app
-
-    runs = {run.name: run for run in JobRun.objects.all()}
-    jobs = []
-    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-        run = runs.get(name)
-        schedule = maybe_schedule(entry["schedule"], app=app)
-        last = run.last_started_at if run and run.last_started_at else None
-        # Beat's own estimate from the last run; before any run, "at beat's next tick".
-        next_run = now + schedule.remaining_estimate(last) if last else None
-        jobs.append({"name": name, "task": entry["task"], "run": run, "next_run": next_run})
-    return jobs
 
 
 # Program admins only (operations.view_operations); others 403.
@@ -62,7 +46,7 @@ def operations_page(request):
         "imports": list(
             ImportJob.objects.select_related("uploaded_by").order_by("-created_at")[:20]
         ),
-        "jobs": _scheduled_jobs(now),
+        "jobs": scheduled_jobs(now),
         "workers": list(
             WorkerHeartbeat.objects.filter(last_seen_at__gte=now - timedelta(minutes=10))
         ),

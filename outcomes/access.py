@@ -43,9 +43,15 @@ def can_manage_outcomes(user) -> bool:
 
 
 def is_site_user(user, site) -> bool:
-    """An account of the site's own jurisdiction (its applicants)."""
-    return bool(user.is_authenticated and user.jurisdiction_id) and (
-        user.jurisdiction_id == site.jurisdiction_id
+    """An applicant of the site's own jurisdiction.
+
+    The permission matters: a certifying official is attached to the jurisdiction too,
+    and must not enter or submit its figures (tests/security, the matrix's certifier)."""
+    return bool(
+        user.is_authenticated
+        and user.jurisdiction_id
+        and user.jurisdiction_id == site.jurisdiction_id
+        and user.has_perm("accounts.file_statement_of_interest")
     )
 
 

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.geography import STATE_CHOICES
+from psp_portal.filtersets import PortalFilterSet
 from psp_portal.text_limits import bounded_text
+from psp_portal.uploads import validate_csv_upload
 from sites.models import Site
 
 from .models import FIRST_YEAR, OFFENSE_FIELDS, OutcomeYear
@@ -123,21 +125,26 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than 5 MB; split it."), code="too_large"
-            )
+        # The one upload validator (psp_portal.uploads): UTF-8 text without NUL bytes
+        # and no known binary type, within 5 MB. A NUL byte would otherwise reach the
+        # database's text column and fail the request.
+        validate_csv_upload(upload, max_bytes=5 * 1024 * 1024)
         return upload
 
 
-class OutcomeFilter(django_filters.FilterSet):
+class OutcomeFilter(PortalFilterSet):
     """Cohort, state and phase narrow the sites; the years narrow what is shown of each."""
 
     cohort_year = django_filters.NumberFilter(label=_("Cohort"))
     state = django_filters.ChoiceFilter(
-        label=_("State"), field_name="jurisdiction__state", choices=STATE_CHOICES
+        label=_("State"),
+        field_name="jurisdiction__state",
+        choices=STATE_CHOICES,
+        empty_label=_("All states"),
     )
-    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=Site.Phase.choices)
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=Site.Phase.choices, empty_label=_("All phases")
+    )
     year_from = django_filters.NumberFilter(label=_("From year"), method="keep")
     year_to = django_filters.NumberFilter(label=_("To year"), method="keep")
 

@@ -52,16 +52,38 @@ def outcome_report_context(report) -> dict:
         }
         for item in data.sites
     ]
+    national_row = [data.national.get(y) for y in years]
     return {
         "cohort": cohort,
         "summary": data.summary,
         "items": items,
         "years": years,
-        "national_row": [data.national.get(y) for y in years],
+        "national_row": national_row,
+        "year_blocks": _year_blocks(years, national_row, items),
         "national_missing": [
             y for y in data.years if y not in data.national and y < timezone.localdate().year
         ],
     }
+
+
+# A portrait page holds the site column and about nine rate columns before "1,242.7"
+# wraps mid-number; a longer span is printed as consecutive tables of at most this many.
+YEARS_PER_TABLE = 9
+
+
+def _year_blocks(years, national_row, items) -> list[dict]:
+    """The "Rates by year" table cut into blocks of YEARS_PER_TABLE years, same rows each."""
+    blocks = []
+    for start in range(0, len(years), YEARS_PER_TABLE):
+        cut = slice(start, start + YEARS_PER_TABLE)
+        blocks.append(
+            {
+                "years": years[cut],
+                "national_row": national_row[cut],
+                "rows": [(entry["item"].name, entry["rates"][cut]) for entry in items],
+            }
+        )
+    return blocks
 
 
 def outcome_report_can_view(user, report) -> bool:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.audit import upload_refusals_record
 from exports.csv import csv_download
 from sites.access import can_see_internal, sites_visible_to
 from sites.models import Site
@@ -126,36 +127,34 @@ def outcome_enter_view(request, site_pk, year):
     )
 
 
+def _move_outcome(request, pk, *, may, service, done: str):
+    """One status step of a year's figures: who `may` take it, the `service` that takes it."""
+    row = get_outcome_for(request.user, pk)
+    if not may(request.user, row.site):
+        raise PermissionDenied
+    try:
+        service(outcome=row, actor=request.user)
+    except OutcomeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{row.year} figures {done}.")
+    return redirect("outcomes:site", site_pk=row.site_id)
+
+
 # The site's own users and outcome managers; the row must be readable (else 404).
 @login_required
 @require_POST
 def outcome_submit_view(request, pk):
-    row = get_outcome_for(request.user, pk)
-    if not can_enter(request.user, row.site):
-        raise PermissionDenied
-    try:
-        outcome_submit(outcome=row, actor=request.user)
-    except OutcomeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{row.year} figures submitted to the liaison.")
-    return redirect("outcomes:site", site_pk=row.site_id)
+    return _move_outcome(
+        request, pk, may=can_enter, service=outcome_submit, done="submitted to the liaison"
+    )
 
 
 # The site's current liaison only; others who may read the site 403, the rest 404.
 @login_required
 @require_POST
 def outcome_verify_view(request, pk):
-    row = get_outcome_for(request.user, pk)
-    if not can_review(request.user, row.site):
-        raise PermissionDenied
-    try:
-        outcome_verify(outcome=row, actor=request.user)
-    except OutcomeError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"{row.year} figures verified.")
-    return redirect("outcomes:site", site_pk=row.site_id)
+    return _move_outcome(request, pk, may=can_review, service=outcome_verify, done="verified")
 
 
 # The site's current liaison only; others who may read the site 403, the rest 404.
@@ -293,6 +292,8 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         job = outcome_import_create(file=form.cleaned_data["file"], actor=request.user)
         return redirect("outcomes:import_detail", pk=job.pk)
+    if request.method == "POST":
+        upload_refusals_record(request=request, form=form, what="Outcome figures import")
     return render(
         request,
         "outcomes/import.html",

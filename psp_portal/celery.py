@@ -6,7 +6,9 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "psp_portal.settings")
 
-app = Celery("psp_portal")
+# Every task's class (psp_portal.task_base): without a broker, the web process runs
+# tasks on a background thread instead of inside the request.
+app = Celery("psp_portal", task_cls="psp_portal.task_base:PortalTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

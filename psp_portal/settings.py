@@ -260,6 +260,11 @@ INVITATIONS_PER_JURISDICTION_PER_DAY = env_int("INVITATIONS_PER_JURISDICTION_PER
 # never invited as applicants.
 STAFF_EMAIL_DOMAINS = env_list("STAFF_EMAIL_DOMAINS", "usdoj.gov")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth's code forms, plus an audit row when the MFA throttle refuses a code.
+MFA_FORMS = {
+    "authenticate": "accounts.signin_audit.MFAAuthenticateForm",
+    "reauthenticate": "accounts.signin_audit.MFAReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "PSP Portal"
 
 # ---------------------------------------------------------------------------
@@ -352,6 +357,12 @@ CELERY_TASK_IGNORE_RESULT = True
 # Without Redis every task runs in-process, so one machine needs no broker.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# ... and the web process runs them on one background thread after the request, so a
+# submission does not wait for its PDF receipt (psp_portal.task_base). Commands and
+# tests still run them inline. No effect with REDIS_URL: Celery publishes as always.
+TASKS_IN_BACKGROUND_THREAD = CELERY_TASK_ALWAYS_EAGER and env_bool(
+    "TASKS_IN_BACKGROUND_THREAD", default=DJANGO_ENV == "development"
+)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE

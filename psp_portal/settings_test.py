@@ -27,6 +27,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Unit tests run tasks in-process; integration tests start a real worker on REDIS_URL.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# ... inline, in the caller, whatever the environment says: tests stay deterministic
+# (tests/applications/test_receipt_in_background.py turns the thread on itself).
+TASKS_IN_BACKGROUND_THREAD = False
 SESSION_SAVE_EVERY_REQUEST = False
 # The database cache table (the fallback of the degrading Redis cache) exists in the
 # test database because an alias names it: test database creation runs createcachetable.

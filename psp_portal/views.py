@@ -7,6 +7,7 @@ from django.template import loader
 
 from accounts import roles
 from accounts.navigation import navigation_for
+from applications.access import signature_requests_of_official
 
 # What each role does here, in one sentence, above its tasks on the dashboard.
 ROLE_SUMMARIES = {
@@ -45,9 +46,17 @@ def dashboard(request):
     general_tasks = [
         item for item in nav_items if item.perm is None and item.url_name != "dashboard"
     ]
+    # The certifying-official capacity (no role): the certifications this account opened
+    # from a signing link, so the officer finds the page again after signing in.
+    certifications = list(
+        signature_requests_of_official(request.user)
+        .select_related("application__jurisdiction", "application__cycle")
+        .order_by("-sent_at")
+    )
     context = {
         "roles": role_names,
         "panels": panels,
+        "certifications": certifications,
         "general_tasks": general_tasks,
         "needs_jurisdiction": roles.APPLICANT in role_names
         and request.user.jurisdiction_id is None,

@@ -8,13 +8,19 @@ server-side SVG charts), and refuses everything else.
 WeasyPrint is imported when a PDF is made, not when Django starts: the import
 costs about a second and every web process and management command would pay it.
 
-WeasyPrint's tagged output falls short of PDF/UA in three ways, all repaired in
-`pdf_ua_repair` (the one place that edits a finished PDF):
+WeasyPrint's tagged output (70.0) falls short of PDF/UA in four ways, all repaired in
+`pdf_ua_repair` (the one place that edits a finished PDF), which changes tags only, never
+what a page draws:
 - margin boxes (marking, running head, page numbers) are marked content with no
   structure element: they become /Artifact /Pagination, out of the tree;
 - a TH carries no /Scope: /Column in a THead, /Row elsewhere;
-- a table that crosses pages becomes one /Table per page: the fragments are joined
-  into one, and the header row repeated on later pages becomes an artifact.
+- the tree is built page by page, so an element that crosses a page break becomes one
+  element per page (a table over three pages: three /Table, each in its own /Part):
+  the fragments are joined into one element, with the header row repeated on later pages
+  (and all but the last footer copy) as artifacts (Kozea/WeasyPrint#2903, open). Which
+  fragments belong together comes from the laid-out boxes (`page_fragments`), so the
+  repair needs the document, not only its bytes: use `tagged_pdf(document)`;
+- TH /IDs that cells name in /Headers have no /IDTree to resolve them.
 """
 
 import functools
@@ -103,10 +109,15 @@ def render_document(template_name: str, context: dict):
     ).render(**PDF_OPTIONS)
 
 
+def tagged_pdf(document) -> bytes:
+    """The PDF/UA file of a laid-out document: WeasyPrint's output, repaired."""
+    return pdf_ua_repair(document.write_pdf(**PDF_OPTIONS), fragments=page_fragments(document))
+
+
 def html_to_pdf(template_name: str, context: dict) -> tuple[bytes, int]:
     """Render a template to a tagged PDF/UA file; returns (pdf bytes, page count)."""
     document = render_document(template_name, context)
-    return pdf_ua_repair(document.write_pdf(**PDF_OPTIONS)), len(document.pages)
+    return tagged_pdf(document), len(document.pages)
 
 
 # --- PDF/UA repair ----------------------------------------------------------------------
@@ -134,73 +145,223 @@ def _walk(element):
         yield from _walk(kid)
 
 
-def _first(element, tag):
-    return next((kid for kid in _kids(element) if kid.get("/S") == tag), None)
+# --- elements split at page breaks ------------------------------------------------------
+
+# Structure types whose per-page fragments are joined into one element. WeasyPrint names
+# each of these from the HTML tag alone (`weasyprint.pdf.tags._get_pdf_tag`), whatever the
+# box, so the laid-out boxes and the structure elements of these types pair one to one,
+# in order. Not joined: TR, TH and TD (rows never split: `break-inside: avoid`), LI and
+# Span (their type depends on the parent), and NonStruct.
+_JOINED = frozenset(
+    {"Part", "Art", "Sect", "Div", "BlockQuote", "P", "L", "Caption"}
+    | {"H1", "H2", "H3", "H4", "H5", "H6"}
+    | {"Table", "THead", "TBody", "TFoot"}
+)
+# Row groups a table repeats on each page it spans: the copies after the first are
+# pagination artifacts, not content.
+_REPEATED = frozenset({"THead", "TFoot"})
 
 
-def _header_cells(table):
-    thead = _first(table, "/THead")
-    if thead is None:
+def page_fragments(document) -> list[tuple[str, int | None]] | None:
+    """What `pdf_ua_repair` needs to join elements split at page breaks.
+
+    One entry per joinable structure element WeasyPrint writes for `document`, in tree
+    order: its type, and the index of the entry it continues (None when it starts an
+    element). A fragment continues another when both come from the same HTML element
+    (at the same level of anonymous boxes), the other is the element's last fragment on
+    the previous page and this one is its first on its page. The walk mirrors
+    `weasyprint.pdf.tags._build_box_tree`; `pdf_ua_repair` checks the types pair up.
+    None when this WeasyPrint lacks what the walk uses: the PDF is then made unjoined
+    (the structure tests fail) rather than not at all.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    try:
+        from weasyprint.pdf.tags import _get_pdf_tag  # the tag mapping WeasyPrint itself uses
+    except ImportError:
+        logger.error("weasyprint.pdf.tags._get_pdf_tag is gone; page fragments left unjoined")
+        return None
+
+    found = []  # (type, key, page)
+
+    def visit(box, page, parent_key):
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        if isinstance(box, boxes.MarginBox):
+            return  # their elements stay out of the tree
+        name = None if box.element is None else box.element_tag
+        if name in ("html", "body") or isinstance(box, boxes.PageBox):
+            if isinstance(box, boxes.ParentBox) and not isinstance(box, boxes.LineBox):
+                for child in box.children:
+                    visit(child, page, None)
+                return
+        # Anonymous boxes share their parent's element: count the levels to tell them apart.
+        element_id = id(box.element)
+        same = parent_key is not None and parent_key[0] == element_id
+        key = (element_id, parent_key[1] + 1 if same else 0)
+        tag = _get_pdf_tag(name)
+        if tag in _JOINED:
+            found.append((tag, key, page))
+        children = box.children
+        if tag == "Table" and box.is_table_wrapper and (table := box.get_wrapped_table()):
+            children = [
+                c for child in children for c in (child.children if child is table else [child])
+            ]
+        for child in children:
+            for grandchild in child.children if isinstance(child, boxes.LineBox) else [child]:
+                if not isinstance(grandchild, boxes.TextBox):
+                    visit(grandchild, page, key)
+
+    for number, page in enumerate(document.pages):
+        visit(page._page_box, number, None)
+
+    last_on_page = {}  # (key, page) -> index of the key's last fragment on that page
+    fragments = []
+    for index, (tag, key, page) in enumerate(found):
+        starts_page = (key, page) not in last_on_page
+        previous = last_on_page.get((key, page - 1)) if starts_page else None
+        fragments.append((tag, previous))
+        last_on_page[(key, page)] = index
+    return fragments
+
+
+def _kid_list(element) -> list:
+    """An element's /K as a list: structure elements, MCIDs, MCR and OBJR dictionaries."""
+    import pikepdf
+
+    kids = element.get("/K")
+    if kids is None:
         return []
-    return [cell for row in _kids(thead) for cell in _kids(row) if cell.get("/S") == "/TH"]
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _join_table_fragments(parent) -> None:
-    """One /Table per HTML table: WeasyPrint starts a new one on each page it spans.
+def _detach(element, document) -> None:
+    """Take `element` out of its parent's kids; a parent left empty goes too."""
+    import pikepdf
 
-    A fragment is recognised as a /Table right after another /Table with no /Caption
-    of its own (the caption belongs to the first fragment; PDF templates caption every
-    table). Its body rows move into the first table; its repeated header is left out
-    of the tree (and so becomes an artifact); the rows' /Headers point at the first
-    header row.
+    parent = element.P
+    parent.K = pikepdf.Array(
+        [
+            kid
+            for kid in _kid_list(parent)
+            if not (isinstance(kid, pikepdf.Dictionary) and kid.objgen == element.objgen)
+        ]
+    )
+    if not parent.K and parent.objgen != document.objgen:
+        _detach(parent, document)
+
+
+class _ParentTree:
+    """Re-points marked content and annotations at a new parent in the flat /Nums array."""
+
+    def __init__(self, pdf):
+        self.nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        self.position = {int(self.nums[i]): i + 1 for i in range(0, len(self.nums), 2)}
+        self.key_of_page = {
+            page.obj.objgen: int(page.obj.StructParents)
+            for page in pdf.pages
+            if "/StructParents" in page.obj
+        }
+
+    def repoint(self, kid, page, element) -> None:
+        import pikepdf
+
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            if "/StructParent" in kid.Obj:
+                self.nums[self.position[int(kid.Obj.StructParent)]] = element
+            return
+        if isinstance(kid, pikepdf.Dictionary):  # an /MCR: marked content, maybe elsewhere
+            page, kid = kid.get("/Pg", page), int(kid.MCID)
+        self.nums[self.position[self.key_of_page[page.objgen]]][int(kid)] = element
+
+
+def _move_kids(source, target, parent_tree) -> None:
+    """Append `source`'s kids to `target`'s: elements, and content kept on its own page."""
+    import pikepdf
+
+    kids = _kid_list(target)
+    for kid in _kid_list(source):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = target
+        else:
+            parent_tree.repoint(kid, source.Pg, target)
+            if not isinstance(kid, pikepdf.Dictionary):  # a bare MCID means "on /Pg"
+                kid = pikepdf.Dictionary(Type=pikepdf.Name.MCR, MCID=kid, Pg=source.Pg)
+            elif kid.get("/Type") == "/MCR" and "/Pg" not in kid:
+                kid.Pg = source.Pg
+        kids.append(kid)
+    target.K = pikepdf.Array(kids)
+    source.K = pikepdf.Array()
+
+
+def _cells(element, tag):
+    return [e for e in _walk(element) if e.get("/S") == tag]
+
+
+def _join_page_fragments(pdf, document, fragments) -> None:
+    """Join each element WeasyPrint split at page breaks (see `page_fragments`).
+
+    A continuation's kids move to the end of the element's first fragment and the
+    continuation leaves the tree; a repeated THead or TFoot copy leaves it without its
+    kids (so its content becomes an artifact) and the cells that named its TH in /Headers
+    name the kept copy's. Only /K, /P, /Headers and the ParentTree change: the pages'
+    content is not touched.
     """
     import pikepdf
 
-    kids = parent.get("/K")
-    if not isinstance(kids, pikepdf.Array):
+    elements = [e for e in _walk(document) if str(e.get("/S"))[1:] in _JOINED]
+    if [str(e.S)[1:] for e in elements] != [tag for tag, _ in fragments]:
+        # A WeasyPrint whose tagging this walk no longer mirrors: leave the fragments.
+        logger.error("PDF structure and layout disagree; page fragments left unjoined")
         return
-    kept = pikepdf.Array()
-    previous = None
-    for kid in kids:
-        is_table = isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Table"
-        if is_table and previous is not None and _first(kid, "/Caption") is None:
-            ids = {
-                str(cont.get("/ID")): first.get("/ID")
-                for cont, first in zip(_header_cells(kid), _header_cells(previous), strict=False)
-                if "/ID" in cont and "/ID" in first
-            }
-            body = _first(previous, "/TBody")
-            for section in _kids(kid):
-                if section.get("/S") not in ("/TBody", "/TFoot"):
-                    continue  # the repeated THead
-                if section.get("/S") == "/TFoot" or body is None:
-                    section.P = previous
-                    previous.K.append(section)
-                    continue
-                for row in _kids(section):
-                    row.P = body
-                    body.K.append(row)
-                    for cell in _kids(row):
-                        attrs = cell.get("/A")
-                        if isinstance(attrs, pikepdf.Dictionary) and "/Headers" in attrs:
-                            attrs.Headers = pikepdf.Array(
-                                [ids.get(str(h), h) for h in attrs.Headers]
-                            )
-            # A footer group repeated on each page: keep the last one, at the end.
-            footers = [s for s in _kids(previous) if s.get("/S") == "/TFoot"]
-            if len(footers) > 1:
-                previous.K = pikepdf.Array(
-                    [
-                        k
-                        for k in previous.K
-                        if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/TFoot")
-                    ]
-                    + [footers[-1]]
-                )
+    parent_tree = _ParentTree(pdf)
+    kept = list(range(len(elements)))  # index -> the fragment that stands for its element
+    renamed = {}  # a dropped TH copy's /ID -> the kept copy's
+    for index, (tag, continues) in enumerate(fragments):
+        if continues is None:
             continue
-        kept.append(kid)
-        previous = kid if is_table else None
-    parent.K = kept
+        fragment, previous = elements[index], kept[continues]
+        if tag not in _REPEATED:
+            kept[index] = previous
+            _move_kids(fragment, elements[previous], parent_tree)
+            _detach(fragment, document)
+            continue
+        # A header repeats at the top of each page: the first copy stays. A footer repeats
+        # at the bottom: the last copy stays, the one under the last row.
+        dropped, kept[index] = (
+            (fragment, previous) if tag == "THead" else (elements[previous], index)
+        )
+        for copy, original in zip(
+            _cells(dropped, "/TH"), _cells(elements[kept[index]], "/TH"), strict=False
+        ):
+            if "/ID" in copy and "/ID" in original:
+                renamed[bytes(copy.ID)] = original.ID
+        _detach(dropped, document)
+
+    def current(header_id):
+        while bytes(header_id) in renamed:
+            header_id = renamed[bytes(header_id)]
+        return header_id
+
+    for element in _walk(document):
+        attrs = element.get("/A")
+        if element.get("/S") in ("/TD", "/TH") and isinstance(attrs, pikepdf.Dictionary):
+            if "/Headers" in attrs:
+                attrs.Headers = pikepdf.Array([current(h) for h in attrs.Headers])
+        elif element.get("/S") == "/Table":
+            # The footer group closes the table, after the rows that moved in.
+            kids = _kid_list(element)
+            footers = {
+                k.objgen
+                for k in kids
+                if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/TFoot"
+            }
+            if footers and getattr(kids[-1], "objgen", None) not in footers:
+                element.K = pikepdf.Array(
+                    [k for k in kids if getattr(k, "objgen", None) not in footers]
+                    + [k for k in kids if getattr(k, "objgen", None) in footers]
+                )
 
 
 def _set_header_scopes(root) -> None:
@@ -231,8 +392,19 @@ def _set_header_scopes(root) -> None:
                 attrs.Scope = scope
 
 
-def pdf_ua_repair(pdf_bytes: bytes) -> bytes:
-    """Make margin boxes artifacts, give every TH a scope, join split tables (see above)."""
+def _set_id_tree(pdf, tree, documents) -> None:
+    """The /IDTree that resolves the TH /IDs a cell's /Headers names (WeasyPrint writes none)."""
+    import pikepdf
+
+    ids = {bytes(e.ID): e for document in documents for e in _walk(document) if "/ID" in e}
+    if ids:
+        names = [item for key in sorted(ids) for item in (pikepdf.String(key), ids[key])]
+        tree.IDTree = pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(names)))
+
+
+def pdf_ua_repair(pdf_bytes: bytes, *, fragments=None) -> bytes:
+    """Make margin boxes artifacts, give every TH a scope, join elements split at page
+    breaks when given the document's `page_fragments` (see above)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -241,9 +413,10 @@ def pdf_ua_repair(pdf_bytes: bytes) -> bytes:
             return pdf_bytes
         documents = _kids(tree)
         for document in documents:
-            for element in list(_walk(document)):
-                _join_table_fragments(element)
+            if fragments is not None:
+                _join_page_fragments(pdf, document, fragments)
             _set_header_scopes(document)
+        _set_id_tree(pdf, tree, documents)
         # Every element WeasyPrint writes is an indirect object; margin boxes' elements
         # (and the repeated headers left out above) are not reachable from the document.
         in_tree = {element.objgen for document in documents for element in _walk(document)}

@@ -2,9 +2,11 @@
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError
 from django.db import OperationalError as DatabaseOperationalError
+
+from psp_portal.task_base import PortalTask
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +19,7 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (DatabaseOperationalError, InterfaceError, OSError)
 
 
-class ReportRenderTask(Task):
+class ReportRenderTask(PortalTask):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Final failure: a permanent error, or a transient one after the last retry.
         from .services import report_mark_failed

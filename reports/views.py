@@ -2,6 +2,7 @@ import datetime
 import inspect
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+
+from operations.jobs import scheduled_jobs
 
 from .access import (
     can_configure,
@@ -182,4 +185,13 @@ def report_settings(request):
         report_settings_update(actor=request.user, **form.cleaned_data)
         messages.success(request, "Report settings saved. New reports use the new settings.")
         return redirect("reports:settings")
-    return render(request, "reports/reportsettings_form.html", {"form": form})
+    return render(
+        request,
+        "reports/reportsettings_form.html",
+        {
+            "form": form,
+            "jobs": scheduled_jobs(),  # the operations page's own source
+            # No broker, so no beat: `make schedule` runs what is due (README).
+            "no_scheduler": settings.CELERY_TASK_ALWAYS_EAGER,
+        },
+    )

@@ -1,25 +1,17 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import BooleanWidget
 
 from accounts.geography import STATE_CHOICES
 from applications.models import Application, Cycle
+from psp_portal.filtersets import AnyYesNoWidget, PortalFilterSet
 
 from .models import ReviewAssignment
 from .screening import RESULT_LABELS
 from .selectors import STATUS_LABELS
 
 
-class AnyYesNoWidget(BooleanWidget):
-    """django-filter's boolean select, reading "Any" instead of "Unknown"."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = (("", _("Any")), ("true", _("Yes")), ("false", _("No")))
-
-
-class QueueFilter(django_filters.FilterSet):
+class QueueFilter(PortalFilterSet):
     """SQL filters narrow the queryset; screening and status are computed, so the view
     applies them to the rows (see `python_filters`)."""
 
@@ -27,16 +19,27 @@ class QueueFilter(django_filters.FilterSet):
         label=_("Search"), method="search", help_text=_("Jurisdiction name or reference number.")
     )
     cycle = django_filters.ModelChoiceFilter(
-        label=_("Cycle"), queryset=Cycle.objects.order_by("-opens_at")
+        label=_("Cycle"),
+        queryset=Cycle.objects.order_by("-opens_at"),
+        empty_label=_("All cycles"),
     )
     state = django_filters.ChoiceFilter(
-        label=_("State"), field_name="jurisdiction__state", choices=STATE_CHOICES
+        label=_("State"),
+        field_name="jurisdiction__state",
+        choices=STATE_CHOICES,
+        empty_label=_("All states"),
     )
     screening = django_filters.ChoiceFilter(
-        label=_("Screening result"), choices=list(RESULT_LABELS.items()), method="computed"
+        label=_("Screening result"),
+        choices=list(RESULT_LABELS.items()),
+        method="computed",
+        empty_label=_("All screening results"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=list(STATUS_LABELS.items()), method="computed"
+        label=_("Status"),
+        choices=list(STATUS_LABELS.items()),
+        method="computed",
+        empty_label=_("All statuses"),
     )
     assigned_to_me = django_filters.BooleanFilter(
         label=_("Assigned to me"),

@@ -252,7 +252,7 @@ class MaxSitesForm(forms.Form):
 class SlateReportForm(forms.Form):
     """The "selection slate" PDF, requested from the reports pages."""
 
-    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=None)
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=None, empty_label=_("Choose a cycle"))
 
     def __init__(self, *args, user=None, **kwargs):
         from applications.models import Cycle

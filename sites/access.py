@@ -5,7 +5,9 @@ grants to reviewers, selecting officials, liaisons and program admins. The progr
 decides whether liaisons read sites other than their own by keeping or removing that
 permission on the "Site liaison" group (Django admin, or roles.py plus a sync
 migration); without it a liaison reads only the sites currently assigned to them.
-Applicants read only the site of their own jurisdiction, without INTERNAL fields.
+Applicants read only the site of their own jurisdiction, without INTERNAL fields;
+an account attached to a jurisdiction without the applicant permission (a certifying
+official) reads none.
 """
 
 from django.db.models import QuerySet
@@ -21,7 +23,9 @@ def sites_visible_to(user) -> QuerySet[Site]:
         return Site.objects.all()
     if user.has_perm("engagements.log_engagement"):
         return Site.objects.filter(liaison=user)
-    if user.jurisdiction_id:
+    # The applicant capacity, not the account's jurisdiction alone: a certifying
+    # official attached to the jurisdiction reads nothing of it but the SOI they sign.
+    if user.jurisdiction_id and user.has_perm("accounts.file_statement_of_interest"):
         return Site.objects.filter(jurisdiction_id=user.jurisdiction_id)
     return Site.objects.none()
 

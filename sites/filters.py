@@ -4,26 +4,35 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.geography import STATE_CHOICES
 from program.focus_areas import FocusArea
+from psp_portal.filtersets import PortalFilterSet
 
 from .forms import liaison_choices
 from .models import Site
 
 
-class SiteFilter(django_filters.FilterSet):
+class SiteFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     cohort_year = django_filters.NumberFilter(label=_("Cohort"))
-    phase = django_filters.ChoiceFilter(label=_("Phase"), choices=Site.Phase.choices)
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=Site.Phase.choices, empty_label=_("All phases")
+    )
     state = django_filters.ChoiceFilter(
-        label=_("State"), field_name="jurisdiction__state", choices=STATE_CHOICES
+        label=_("State"),
+        field_name="jurisdiction__state",
+        choices=STATE_CHOICES,
+        empty_label=_("All states"),
     )
     liaison = django_filters.ModelChoiceFilter(
-        label=_("Liaison"), queryset=lambda request: liaison_choices()
+        label=_("Liaison"),
+        queryset=lambda request: liaison_choices(),
+        empty_label=_("All liaisons"),
     )
     focus_area = django_filters.ChoiceFilter(
         label=_("Focus area"),
         field_name="focus_area_rows__focus_area",
         choices=FocusArea.choices,
         distinct=True,
+        empty_label=_("All focus areas"),
     )
 
     class Meta:

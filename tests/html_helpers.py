@@ -81,3 +81,12 @@ class Page:
                 if value is None or element.get("value") == value:
                     return element
         raise AssertionError(f"no input named {name!r} (value {value!r})")
+
+
+def primary_navigation(html: str | bytes) -> Page:
+    """The header's primary navigation list alone (top-row links, dropdown buttons and
+    the links inside the dropdowns)."""
+    if isinstance(html, bytes):
+        html = html.decode()
+    start = html.index('<ul class="usa-nav__primary')
+    return Page(html[start : html.index('<div class="usa-nav__secondary"', start)])

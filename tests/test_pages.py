@@ -16,7 +16,7 @@ from accounts import roles
 from psp_portal import views
 from psp_portal.urls import urlpatterns as portal_urlpatterns
 from tests.factories import ApplicantFactory, UserFactory
-from tests.html_helpers import Page
+from tests.html_helpers import Page, primary_navigation
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,10 @@ def test_pages_have_no_inline_script_or_style(client, program_admin):
 
 def test_signed_in_header_shows_role_navigation_and_account_links(client, program_admin):
     client.force_login(program_admin)
-    doc = page(client.get(reverse("dashboard")))
-    nav = doc.find_all("a", "usa-nav-link")
+    response = client.get(reverse("dashboard"))
+    doc = page(response)
+    # Top-row links and the links inside the header's dropdowns.
+    nav = primary_navigation(response.content).find_all("a")
     labels = [a.text.strip() for a in nav]
     assert "Dashboard" in labels and "Staff accounts" in labels
     current = [a for a in nav if a.get("aria-current") == "page"]
@@ -126,7 +128,7 @@ def test_signed_in_header_shows_role_navigation_and_account_links(client, progra
 def test_applicant_header_has_no_staff_entries(client, applicant):
     client.force_login(applicant)
     doc = page(client.get(reverse("dashboard")))
-    labels = [a.text.strip() for a in doc.find_all("a", "usa-nav-link")]
+    labels = [a.text.strip() for a in primary_navigation(doc.html).find_all("a")]
     assert "Dashboard" in labels and "Staff accounts" not in labels
 
 

@@ -46,6 +46,7 @@ print(json.dumps({
     "CACHE_FALLBACK": settings.CACHES["default"].get("OPTIONS", {}).get("FALLBACK"),
     "FALLBACK_CACHE": settings.CACHES.get("database", {}).get("BACKEND"),
     "EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
+    "THREAD": settings.TASKS_IN_BACKGROUND_THREAD,
     "BROKER": settings.CELERY_BROKER_URL,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "SITE_URL": settings.SITE_URL,
@@ -102,6 +103,8 @@ def test_defaults_serve_one_machine_without_any_service():
     # Tasks run in-process, so no broker is needed.
     assert s["EAGER"] is True
     assert s["BROKER"] == "memory://"
+    # ... on a background thread of the web process, so no request waits for a PDF.
+    assert s["THREAD"] is True
     # Shared by every process on the database, unlike the per-process locmem cache.
     assert s["CACHE"] == "django.core.cache.backends.db.DatabaseCache"
     assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
@@ -118,6 +121,7 @@ def test_database_url_and_redis_url_select_postgres_redis_and_a_real_worker():
     assert s["DB_HOST"] == "db.internal"
     assert s["BROKER"] == "redis://cache.internal:6379/1"
     assert s["EAGER"] is False
+    assert s["THREAD"] is False  # a worker runs them; nothing changes with a broker
     # Redis, degrading to the shared database cache when Redis does not answer (issue 15).
     assert s["CACHE"] == "psp_portal.cache.DegradingRedisCache"
     assert s["CACHE_LOCATION"] == "redis://cache.internal:6379/1"
@@ -250,3 +254,10 @@ def test_celery_time_limit_at_or_above_visibility_timeout_is_refused():
     # Redis would hand a still-running task to a second worker.
     message = refusal(CELERY_TASK_TIME_LIMIT="900", CELERY_VISIBILITY_TIMEOUT="600")
     assert "CELERY_VISIBILITY_TIMEOUT" in message
+
+
+def test_tests_run_tasks_inline_without_a_broker():
+    # DJANGO_ENV=test (settings_test): eager tasks stay in the caller, so tests are
+    # deterministic; the background thread is tested on purpose where it is wanted.
+    s = load_settings(DJANGO_ENV="test")
+    assert s["EAGER"] is True and s["THREAD"] is False

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import upload_refusals_record
+
 from ..access import (
     applications_of_my_jurisdiction,
     applications_visible_to,
@@ -185,6 +187,8 @@ def letters(request, pk):
             else:
                 messages.success(request, "Letter uploaded.")
                 return redirect("applications:letters", pk=application.pk)
+        else:
+            upload_refusals_record(request=request, form=form, what="Letter of commitment")
     return render(
         request,
         "applications/application_letters.html",

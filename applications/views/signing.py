@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.capacities import expect_certifying_official_signup
 from accounts.services import account_name_set
 
 from ..access import can_edit, get_own_application_for, get_signature_request_for
@@ -74,6 +75,10 @@ def sign_link(request, token):
         found = SignatureRequest.objects.filter(token_sha256=token_sha256(token)).first()
         usable = found is not None and found.status in SignatureRequest.PENDING
         usable = usable and not found.is_expired
+        if usable:
+            # An account created from here is the officer's, in the certifying-official
+            # capacity only: it gets no Applicant role (accounts.capacities).
+            expect_certifying_official_signup(request, email=found.officer_email)
         return render(
             request,
             "applications/signing_link.html",

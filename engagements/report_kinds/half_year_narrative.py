@@ -71,6 +71,7 @@ class HalfYearNarrativeForm(forms.Form):
     site = forms.ModelChoiceField(
         label="Site",
         queryset=Site.objects.none(),
+        empty_label="Choose a site",
         error_messages={"invalid_choice": "Choose one of the sites listed."},
     )
     year = forms.IntegerField(label="Year", min_value=FIRST_COHORT_YEAR)

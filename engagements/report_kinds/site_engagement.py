@@ -169,6 +169,7 @@ class SiteEngagementReportForm(forms.Form):
     site = forms.ModelChoiceField(
         label="Site",
         queryset=Site.objects.none(),
+        empty_label="Choose a site",
         error_messages={"invalid_choice": "Choose one of the sites listed."},
     )
     year = forms.IntegerField(

@@ -25,6 +25,22 @@ def num(value, places=None):
 
 
 @register.filter
+def fixed(value, places=1):
+    """A figure with exactly `places` decimals: 800 -> "800.0", 1000 -> "1,000.0".
+
+    For a column of rates "rounded to one decimal", so every row reads alike; `num` drops
+    trailing zeros, which suits counts and hours but makes "800" look unrounded.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return f"{number:,.{int(places)}f}"
+
+
+@register.filter
 def provided(value):
     """An optional value the applicant left empty prints as "Not provided"."""
     if value is None or (isinstance(value, str) and not value.strip()):

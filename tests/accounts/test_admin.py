@@ -66,3 +66,29 @@ def test_program_admin_can_deactivate_but_not_make_a_superuser(client, program_a
     form = page.context["adminform"].form
     assert "is_superuser" not in form.fields
     assert "is_active" in form.fields
+
+
+def test_admin_pages_load_the_accessibility_overrides(client, program_admin):
+    # templates/admin/base_site.html adds css/admin.css (underlined breadcrumb links,
+    # 24 px filter targets; issue 16), after Django's responsive.css so it wins.
+    client.force_login(program_admin)
+    html = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert html.index("admin/css/responsive.css") < html.index("css/admin.css")
+
+
+def test_account_roles_are_a_checkbox_list_in_the_admin(client, program_admin):
+    # Django's two-box selector writes aria-label on plain spans (axe aria-prohibited-attr).
+    reviewer = UserFactory(roles=[roles.REVIEWER])
+    client.force_login(program_admin)
+    response = client.get(reverse("admin:accounts_user_change", args=[reviewer.pk]))
+    html = response.content.decode()
+    assert 'type="checkbox" name="groups"' in html
+    assert "selectfilter" not in html.lower()
+
+
+def test_admin_history_table_scrolls_in_its_own_region_without_inline_style(client, program_admin):
+    reviewer = UserFactory(roles=[roles.REVIEWER])
+    client.force_login(program_admin)
+    html = client.get(reverse("admin:accounts_user_history", args=[reviewer.pk])).content.decode()
+    assert 'class="portal-admin-scroll" role="region"' in html
+    assert " style=" not in html  # the Content-Security-Policy forbids inline style

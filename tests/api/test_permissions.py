@@ -4,11 +4,16 @@ Staff call with tokens (all scopes), applicants with their session (they hold no
 tokens). Objects outside the caller's scope are 404, as on the pages.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
+from api.scopes import Scope
+from api.services import api_token_revoke
 from engagements.models import FollowUpAction
 from reports.models import Report
 from sites.models import TeamMember
@@ -21,6 +26,7 @@ from tests.factories import (
     EngagementFactory,
     SiteFactory,
 )
+from tests.outcomes.helpers import verified
 from tests.reviews.factories import ReviewFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +58,8 @@ def world(db):
     w["follow_up_b"] = FollowUpAction.objects.create(
         engagement=w["delivered_b"], description="Call", owner="BJA", due_date="2025-04-01"
     )
+    w["outcome_a"] = verified(w["site_a"], 2023, 1700)
+    w["outcome_b"] = verified(w["site_b"], 2023, 900)
     cycle = CycleFactory()
     w["soi_assigned"] = ApplicationFactory(cycle=cycle, submitted=True)
     assign(w["soi_assigned"], w["reviewer"])
@@ -91,6 +99,9 @@ DETAIL_MATRIX = {
     # Officials and admins may view program reports (reports.kinds decides, as on the page).
     ("report", "report_reviewer"): [401, 404, 404, 200, 200, 404, 200],
     ("cycle", "cycle"): [200, 200, 200, 200, 200, 200, 200],
+    # Whoever reads the site reads its outcome figures (outcomes.access).
+    ("outcome", "outcome_a"): [401, 200, 404, 200, 200, 200, 200],
+    ("outcome", "outcome_b"): [401, 404, 200, 200, 200, 200, 200],
 }
 
 
@@ -132,6 +143,15 @@ LIST_MATRIX = {
         "admin": ["soi_assigned", "soi_unassigned", "soi_conflicted"],
     },
     "report": {"reviewer": ["report_reviewer"], "official": [], "applicant": []},
+    "outcome": {
+        "anon": None,
+        "applicant": ["outcome_a"],
+        "other_applicant": ["outcome_b"],
+        "reviewer": ["outcome_a", "outcome_b"],
+        "official": ["outcome_a", "outcome_b"],
+        "liaison": ["outcome_a", "outcome_b"],
+        "admin": ["outcome_a", "outcome_b"],
+    },
 }
 
 
@@ -165,6 +185,8 @@ def narrow_liaisons(world):
         ("engagement", "delivered_b", 404),
         ("follow-up", "follow_up_a", 200),
         ("follow-up", "follow_up_b", 404),
+        ("outcome", "outcome_a", 200),
+        ("outcome", "outcome_b", 404),
     ],
 )
 def test_liaison_without_view_any_site_gets_404_for_another_liaisons_site(
@@ -175,22 +197,52 @@ def test_liaison_without_view_any_site_gets_404_for_another_liaisons_site(
 
 
 SCOPED = {
-    "site": "sites",
-    "engagement": "engagements",
-    "follow-up": "engagements",
-    "soi": "sois",
-    "report": "reports",
+    "site": Scope.SITES,
+    "engagement": Scope.ENGAGEMENTS,
+    "follow-up": Scope.ENGAGEMENTS,
+    "soi": Scope.SOIS,
+    "report": Scope.REPORTS,
+    "outcome": Scope.OUTCOMES,
+}
+DETAIL_OF = {
+    "site": "site_a",
+    "engagement": "delivered_a",
+    "follow-up": "follow_up_a",
+    "soi": "soi_assigned",
+    "report": "report_reviewer",
+    "outcome": "outcome_a",
 }
 
 
+def test_liaison_without_view_any_site_lists_only_their_sites_outcomes(client, narrow_liaisons):
+    response = _call(client, narrow_liaisons, "liaison", reverse("api:outcome-list"))
+    assert [row["id"] for row in response.json()["results"]] == [narrow_liaisons["outcome_a"].pk]
+
+
+@pytest.mark.parametrize(("endpoint", "scope"), [(e, s) for e in SCOPED for s in Scope.values])
+def test_a_token_reads_an_endpoint_only_with_its_scope(client, world, endpoint, scope):
+    _, raw = make_token(world["admin"], scopes=[scope])
+    expected = 200 if scope == SCOPED[endpoint] else 403
+    for url in (
+        reverse(f"api:{endpoint}-list"),
+        reverse(f"api:{endpoint}-detail", args=[world[DETAIL_OF[endpoint]].pk]),
+    ):
+        assert client.get(url, **bearer(raw)).status_code == expected, url
+
+
 @pytest.mark.parametrize("endpoint", list(SCOPED))
-def test_each_scoped_endpoint_needs_its_scope(client, world, endpoint):
-    others = [s for s in ("sites", "engagements", "sois", "reports") if s != SCOPED[endpoint]]
-    _, without = make_token(world["admin"], scopes=others)
-    _, only = make_token(world["admin"], scopes=[SCOPED[endpoint]])
-    url = reverse(f"api:{endpoint}-list")
-    assert client.get(url, **bearer(without)).status_code == 403
-    assert client.get(url, **bearer(only)).status_code == 200
+def test_expired_and_revoked_tokens_get_401_on_every_endpoint(client, world, endpoint):
+    expired, expired_raw = make_token(world["admin"])
+    expired.expires_at = timezone.now() - datetime.timedelta(seconds=1)
+    expired.save()
+    revoked, revoked_raw = make_token(world["admin"])
+    api_token_revoke(token=revoked, actor=world["admin"])
+    for url in (
+        reverse(f"api:{endpoint}-list"),
+        reverse(f"api:{endpoint}-detail", args=[world[DETAIL_OF[endpoint]].pk]),
+    ):
+        assert client.get(url, **bearer(expired_raw)).status_code == 401, url
+        assert client.get(url, **bearer(revoked_raw)).status_code == 401, url
 
 
 def test_internal_fields_are_null_for_applicants(client, world):
@@ -244,8 +296,6 @@ def test_soi_shows_screening_and_status(client, world):
 
 
 def test_unannounced_cycles_only_for_cycle_managers(client, world):
-    from django.utils import timezone
-
     future = CycleFactory(
         opens_at=timezone.now() + timezone.timedelta(days=5),
         closes_at=timezone.now() + timezone.timedelta(days=50),

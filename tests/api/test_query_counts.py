@@ -15,6 +15,7 @@ from reports.models import Report
 from sites.models import SiteFocusArea, TeamMember
 from tests.api.conftest import bearer, make_token
 from tests.factories import ApplicationFactory, CycleFactory, EngagementFactory, SiteFactory
+from tests.outcomes.helpers import national_rates, verified
 from tests.reviews.factories import ReviewFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,8 @@ def _add_sites(n):
         FollowUpAction.objects.create(
             engagement=engagement, description="x", owner="y", due_date="2025-01-01"
         )
+        for year in (2021, 2022, 2023, 2024):
+            verified(site, year, 1000 + year)
 
 
 def _add_sois(n, reviewer, cycle):
@@ -46,9 +49,11 @@ def _add_sois(n, reviewer, cycle):
 
 # Fixed budgets per endpoint (list and detail), with a token.
 # Token requests: 3 for the token (lookup, use log, permissions) plus the endpoint's
-# own. SOIs: the SOI plus the 7 relations screening and scores read (reviews.selectors).
-LIST_QUERIES = {"site": 5, "engagement": 4, "follow-up": 4, "soi": 11, "report": 4, "cycle": 4,
-                "national-rate": 4}  # fmt: skip
+# own. SOIs: the SOI (with its decision in force) plus the 5 relations screening reads and
+# the assignments with their reviews (api.endpoints.with_soi_data): 10, issue 18's budget.
+# Outcomes: the rows, every year of their sites (the baseline) and the national rates.
+LIST_QUERIES = {"site": 5, "engagement": 4, "follow-up": 4, "soi": 10, "report": 4, "cycle": 4,
+                "national-rate": 4, "outcome": 6}  # fmt: skip
 # Site: + phases and team roster; engagement: + its follow-ups.
 DETAIL_QUERIES = {**LIST_QUERIES, "site": 7, "engagement": 5}
 
@@ -57,6 +62,7 @@ DETAIL_QUERIES = {**LIST_QUERIES, "site": 7, "engagement": 5}
 def test_list_queries_do_not_grow_with_rows(client, program_admin, reviewer, endpoint):
     _, raw = make_token(program_admin)
     cycle = CycleFactory()
+    national_rates()
     url = reverse(f"api:{endpoint}-list")
 
     def grow(n):
@@ -92,6 +98,30 @@ def test_detail_queries_are_fixed(client, program_admin, reviewer, endpoint):
         "report": report,
         "cycle": cycle,
         "national-rate": cycle.national_rate,
+        "outcome": site.outcome_years.first() or verified(site, 2023, 1000),
     }
     url = reverse(f"api:{endpoint}-detail", args=[objects[endpoint].pk])
     assert _count(client, url, raw) == DETAIL_QUERIES[endpoint]
+
+
+def test_soi_list_leaves_the_submission_snapshot_unloaded(client, program_admin, reviewer):
+    # The frozen SOI copy is the widest column; the list shows nothing from it.
+    _, raw = make_token(program_admin)
+    _add_sois(2, reviewer, CycleFactory())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("api:soi-list"), **bearer(raw))
+    assert queries.captured_queries
+    assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_follow_ups_are_listed_in_id_order_which_an_index_serves(client, program_admin):
+    _, raw = make_token(program_admin)
+    engagement = EngagementFactory()
+    made = [
+        FollowUpAction.objects.create(
+            engagement=engagement, description="x", owner="y", due_date=f"2025-0{9 - i}-01"
+        )
+        for i in range(3)
+    ]
+    rows = client.get(reverse("api:follow-up-list"), **bearer(raw)).json()["results"]
+    assert [row["id"] for row in rows] == [f.pk for f in made]

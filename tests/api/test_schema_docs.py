@@ -15,7 +15,7 @@ def test_schema_is_openapi_3_1_with_every_operation_and_problem_responses(client
     schema = response.json()
     assert schema["openapi"] == "3.1.0"
     operations = [(path, method) for path, ops in schema["paths"].items() for method in ops]
-    assert len(operations) == 14 and all(method == "get" for _p, method in operations)
+    assert len(operations) == 16 and all(method == "get" for _p, method in operations)
     assert schema["components"]["securitySchemes"]["apiToken"] == {
         "type": "http",
         "scheme": "bearer",
@@ -27,6 +27,11 @@ def test_schema_is_openapi_3_1_with_every_operation_and_problem_responses(client
     assert {"application/json", "text/csv"} <= set(sites["responses"]["200"]["content"])
     filters = {p["name"] for p in sites["parameters"]}
     assert {"cohort_year", "state", "phase", "focus_area", "updated_since", "cursor"} <= filters
+    outcomes = schema["paths"]["/api/v1/outcomes/"]["get"]
+    assert {"application/json", "text/csv"} <= set(outcomes["responses"]["200"]["content"])
+    assert {"site", "cohort_year", "year", "year_from", "year_to", "updated_since"} <= {
+        p["name"] for p in outcomes["parameters"]
+    }
     # Public operations accept a call without credentials; the others require them.
     assert {} in schema["paths"]["/api/v1/cycles/"]["get"]["security"]
     assert {} not in sites["security"]

@@ -27,7 +27,7 @@ from tests.api.conftest import make_token
 # Random cases per operation, and cases with a real object's id per detail operation.
 RANDOM_EXAMPLES = 25
 KNOWN_ID_EXAMPLES = 10
-OPERATIONS = 14  # 7 resources x (list, detail); a new endpoint must be added here
+OPERATIONS = 16  # 8 resources x (list, detail); a new endpoint must be added here
 # Every check runs (no 5xx, status code, content type, headers, body schema, auth
 # enforced) except one: a schema-valid id of a missing liaison or cycle in a filter is a
 # 400 with the field named, as on the list pages; a schema cannot say "an id that exists".

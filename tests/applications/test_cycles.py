@@ -268,3 +268,34 @@ def test_cycle_form_sets_the_number_of_sites_only_when_creating(db):
 
     assert not CycleForm().fields["max_sites"].disabled
     assert CycleForm(instance=CycleFactory()).fields["max_sites"].disabled
+
+
+@pytest.mark.parametrize("model", ["certificationtext", "icequestionset"])
+def test_django_admin_deletes_an_unused_text_only_with_the_delete_permission(
+    client, program_admin, model
+):
+    from django.contrib.auth.models import Permission
+
+    from applications.services.cycles import certification_text_create, question_set_create
+
+    if model == "certificationtext":
+        unused = certification_text_create(
+            version="2031-01", text="Unused.", effective_date="2031-01-01", actor=program_admin
+        )
+    else:
+        unused = question_set_create(
+            version="2031-01",
+            questions=["One?", "Two?", "Three?"],
+            effective_date="2031-01-01",
+            actor=program_admin,
+        )
+    client.force_login(program_admin)
+    url = reverse(f"admin:applications_{model}_delete", args=[unused.pk])
+    # A program admin holds no delete permission on the signed texts: refused, text kept.
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert type(unused).objects.filter(pk=unused.pk).exists()
+    program_admin.user_permissions.add(
+        Permission.objects.get(codename=f"delete_{model}", content_type__app_label="applications")
+    )
+    client.force_login(program_admin)
+    assert client.get(url).status_code == 200

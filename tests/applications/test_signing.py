@@ -8,9 +8,13 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
+from accounts.access import has_verified_email
+from accounts.models import User
 from applications.factories_support import officer_account
 from applications.models import Application, Certification, SignatureRequest
 from applications.sections import SECTIONS_BY_KEY, with_sections
@@ -406,6 +410,75 @@ def test_certifying_official_gets_404_on_every_other_page_of_the_jurisdiction(
     # The capacity is theirs alone: the applicant cannot open the officer's page.
 
 
+# --- signing up through the link: the certifying-official capacity only ------------------
+
+
+NEW_OFFICER = "law.director@example.gov"
+
+
+def _sign_up_and_confirm(client, email):
+    """allauth's sign-up, then the confirmation link mailed to `email` (which signs in)."""
+    from tests.accounts.test_signup import GOOD_PASSWORD, link_in, sign_up
+
+    mail.outbox.clear()
+    response = sign_up(client, email=email, password=GOOD_PASSWORD)
+    assert response.status_code == 302
+    (confirmation,) = [m for m in mail.outbox if m.to == [email]]
+    client.post(link_in(confirmation))
+    user = User.objects.get(email=email)
+    assert has_verified_email(user) and client.session.get("_auth_user_id") == str(user.pk)
+    return user
+
+
+def test_officer_signing_up_through_the_link_gets_no_role_and_cannot_start_an_soi(
+    client, unsigned, applicant, cycle
+):
+    # An officer with no account yet (the factory's officer has one).
+    Certification.objects.filter(application=unsigned).update(clo_email=NEW_OFFICER)
+    signing, token = _send(unsigned, applicant)
+    link = reverse("applications:sign_link", args=[token])
+    assert client.get(link).status_code == 200  # signed out: "Sign in or create an account"
+    officer = _sign_up_and_confirm(client, NEW_OFFICER)
+    # No Applicant role (nor any other): the account exists to sign this certification.
+    assert officer.role_names == [] and officer.jurisdiction is None
+    assert not officer.has_perm("accounts.file_statement_of_interest")
+    # It opens the link and the certification page...
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url == reverse("applications:certify", args=[signing.pk])
+    assert client.get(response.url).status_code == 200
+    # ... but cannot start a Statement of Interest of its own ...
+    before = Application.objects.count()
+    assert client.get(reverse("applications:start", args=[cycle.pk])).status_code == 403
+    start = {"name": "Officer City", "kind": "city", "state": "OH"}
+    assert client.post(reverse("applications:start", args=[cycle.pk]), start).status_code == 403
+    assert client.get(reverse("applications:mine")).status_code == 403
+    assert Application.objects.count() == before
+    # ... nor open any page of the jurisdiction's SOI.
+    for url in (
+        reverse("applications:detail", args=[unsigned.pk]),
+        reverse("applications:letters", args=[unsigned.pk]),
+        reverse("applications:section", args=[unsigned.pk, "certification"]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_signing_up_with_another_address_after_opening_a_link_is_a_normal_sign_up(
+    client, unsigned, applicant
+):
+    Certification.objects.filter(application=unsigned).update(clo_email=NEW_OFFICER)
+    _signing, token = _send(unsigned, applicant)
+    client.get(reverse("applications:sign_link", args=[token]))
+    clerk = _sign_up_and_confirm(client, "clerk@example.gov")
+    # Only the address the link was sent to signs up in the officer's capacity.
+    assert clerk.role_names == [roles.APPLICANT]
+
+
+def test_a_sign_up_without_a_signing_link_still_gets_the_applicant_role(client):
+    user = _sign_up_and_confirm(client, "new.applicant@example.gov")
+    assert user.role_names == [roles.APPLICANT]
+
+
 def test_officer_page_404_for_anyone_but_the_officer(client, opened, applicant, other_applicant):
     url = reverse("applications:certify", args=[opened.pk])
     for user in (applicant, other_applicant, UserFactory(email="someone@example.gov")):
@@ -476,3 +549,16 @@ def test_staff_see_signer_time_and_a_domain_mismatch_flag(
     unsigned.contacts.exclude(role="chief_legal_officer").update(email="x@city.example.org")
     html = client.get(url).content.decode()
     assert "differs from the jurisdiction's other contacts (city.example.org)" in html
+
+
+def test_officers_dashboard_lists_the_certification_they_were_asked_to_sign(
+    client, opened, officer, other_applicant
+):
+    client.force_login(officer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("applications:certify", args=[opened.pk]) in page
+    assert "Opened" in page and "has no role yet" not in page
+    # Nobody else's dashboard names it.
+    client.force_login(other_applicant)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert reverse("applications:certify", args=[opened.pk]) not in page

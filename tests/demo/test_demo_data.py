@@ -17,6 +17,7 @@ from applications.demo import (
     NATIONAL_RATES,
     OPEN_CYCLE_CITIES,
     member_email,
+    officer_email,
 )
 from applications.models import Application, Cycle, NationalCrimeRate
 from applications.sections import application_progress, with_sections
@@ -119,9 +120,11 @@ def test_the_demo_applicant_sees_a_partly_filled_draft(client):
     states = {section.key: section.state for section in application_progress(draft)}
     assert set(states.values()) == {"complete", "in_progress", "not_started"}
     assert states["profile"] == "complete" and states["crime"] == "in_progress"
-    # The city attorney was asked to sign and has not yet: the section waits for it.
+    # The city attorney was asked to sign (opened the link) and has not yet: the
+    # section waits for the signature.
     assert states["certification"] == "in_progress"
-    assert draft.signature_requests.get().status == "sent"
+    waiting = draft.signature_requests.get()
+    assert waiting.status == "opened" and waiting.signer.email == "law@toledo.example.gov"
     # Every change went through the services, so the audit names the applicant.
     assert draft.history.filter(history_user=applicant).exists()
 
@@ -227,3 +230,39 @@ def test_a_run_after_new_year_finds_the_existing_demo(monkeypatch):
     )
     run_command()
     assert every_count() == first
+
+
+def test_demo_certifying_officials_sign_in_with_the_demo_password_and_hold_no_role(client):
+    from allauth.account.models import EmailAddress
+
+    from applications.models import SignatureRequest
+    from demo.officers import SIGNED_CITY, WAITING_CITY
+    from demo.users import DEMO_PASSWORD
+
+    output = run_command()
+    signed_email, waiting_email = officer_email(SIGNED_CITY), officer_email(WAITING_CITY)
+    assert signed_email in output and waiting_email in output
+    # One SOI signed by its officer, one waiting for its officer's signature.
+    signed = SignatureRequest.objects.get(
+        application__jurisdiction__name=SIGNED_CITY.name, status="signed"
+    )
+    assert signed.signer.email == signed_email and signed.application.status == "submitted"
+    waiting = SignatureRequest.objects.get(application__jurisdiction__name=WAITING_CITY.name)
+    assert waiting.status == "opened" and waiting.signer.email == waiting_email
+    for email in (signed_email, waiting_email):
+        officer = User.objects.get(email=email)
+        assert officer.check_password(DEMO_PASSWORD)
+        assert EmailAddress.objects.get(user=officer, email=email).verified
+        assert officer.role_names == [] and officer.jurisdiction is None
+    # The waiting officer signs in (no MFA: no staff role) and finds the page to sign.
+    response = client.post(
+        reverse("account_login"), {"login": waiting_email, "password": DEMO_PASSWORD}
+    )
+    assert response["Location"] == reverse("dashboard")
+    certify = reverse("applications:certify", args=[waiting.pk])
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert certify in dashboard and "Opened" in dashboard
+    assert "Your full name" in client.get(certify).content.decode()  # the signature field
+    # Nothing else of the jurisdiction opens for them.
+    detail = reverse("applications:detail", args=[waiting.application_id])
+    assert client.get(detail).status_code == 404

@@ -371,6 +371,20 @@ def sign_in(page: Page, email: str, password: str = PASSWORD, totp_secret: str |
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
+def nav_link(page: Page, name: str):
+    """The header's link `name`, opening the dropdown it sits in first (as a person
+    would), since the header groups a role's many entries (accounts/navigation.py)."""
+    nav = page.get_by_role("navigation", name="Primary navigation")
+    exact = re.compile(rf"^\s*{re.escape(name)}\s*$")
+    entry = nav.locator("li.usa-nav__primary-item").filter(
+        has=page.locator("a").filter(has_text=exact)
+    )
+    button = entry.locator("> button.usa-accordion__button")
+    if button.count() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return nav.get_by_role("link", name=name, exact=True)
+
+
 SIGN_OUT = re.compile(r"^\s*(sign|log) ?out\s*$", re.I)
 
 

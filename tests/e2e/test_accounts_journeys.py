@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     field,
     fill_sign_in,
     link_in_latest_mail,
+    nav_link,
     screenshot,
     sign_in,
     sign_out,
@@ -254,7 +255,7 @@ def test_program_admin_creates_a_staff_account_who_then_sets_up_mfa(page, settin
     settings.SITE_URL = live_server.url
     admin = make_staff(roles.PROGRAM_ADMIN)
     sign_in(page, admin.email, totp_secret=admin.totp_secret)
-    page.get_by_role("navigation").get_by_role("link", name="Staff accounts").click()
+    nav_link(page, "Staff accounts").click()
     page.get_by_role("link", name=re.compile(r"(new|create).*staff account", re.I)).click()
     expect(page).to_have_url(re.compile(r"/staff/accounts/new/"))
     audit(page, "new staff account")

@@ -21,6 +21,7 @@ from tests.e2e.helpers import (
     check_no_horizontal_scroll,
     field,
     latest_mail,
+    nav_link,
     screenshot,
     sign_in,
     sign_out,
@@ -85,7 +86,7 @@ def test_enter_return_fix_verify_then_outcomes_page_and_report(page, browser_log
 
     # 2. The liaison finds it in the workspace and returns it with a reason.
     sign_in(page, liaison.email, totp_secret=liaison.totp_secret)
-    page.get_by_role("navigation").get_by_role("link", name="My workspace", exact=True).click()
+    nav_link(page, "My workspace").click()
     visit(page, "liaison workspace with figures to verify")
     page.get_by_role("link", name="City of Maplewood, 2020").click()
     row_2020(page).get_by_role("link", name=re.compile(r"Return")).click()
@@ -128,7 +129,7 @@ def test_enter_return_fix_verify_then_outcomes_page_and_report(page, browser_log
 
     # 5. The Outcomes page and the outcome report show it.
     sign_in(page, official.email, totp_secret=official.totp_secret)
-    page.get_by_role("navigation").get_by_role("link", name="Outcomes", exact=True).click()
+    nav_link(page, "Outcomes").click()
     visit(page, "outcomes page", shot="outcomes-program")
     expect(page.get_by_role("row", name=re.compile(r"City of Maplewood"))).to_contain_text("-16.5%")
     labelled(page, "Cohort").fill("2019")

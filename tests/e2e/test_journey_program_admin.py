@@ -19,6 +19,7 @@ from tests.e2e.helpers import (
     audit,
     check_no_horizontal_scroll,
     field,
+    nav_link,
     screenshot,
     sign_in,
 )
@@ -37,7 +38,7 @@ def save(page):
 def test_program_admin_creates_a_cycle(page, browser_log):
     admin = make_staff(roles.PROGRAM_ADMIN)
     sign_in(page, admin.email, totp_secret=admin.totp_secret)
-    page.get_by_role("navigation").get_by_role("link", name="Cycles", exact=True).click()
+    nav_link(page, "Cycles").click()
     expect(page.get_by_text("No cycles yet.")).to_be_visible()
     audit(page, "cycles (none yet)")
     check_no_horizontal_scroll(page)

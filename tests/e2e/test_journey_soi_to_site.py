@@ -46,6 +46,7 @@ from tests.e2e.helpers import (
     check_no_horizontal_scroll,
     field,
     link_in_latest_mail,
+    nav_link,
     note,
     screenshot,
     sign_in,
@@ -565,7 +566,7 @@ def person(browser, browser_context_args, browser_log):
 
 
 def nav(page: Page, name: str):
-    page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
+    nav_link(page, name).click()
 
 
 # ---------------------------------------------------------------------------

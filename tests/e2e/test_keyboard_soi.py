@@ -1,6 +1,9 @@
 """The applicant's whole Statement of Interest done with the keyboard alone (issue 7):
 sign in, start, every section, letters, certification, ICE questions, review,
-attestation, submit and the receipt. Only page.keyboard drives the pages: Tab and
+attestation, submit and the receipt. The chief legal officer signs with the keyboard
+too (issue 12), in a browser of their own: the signing link from the mail, sign-up with
+that address, the confirmation mail, their name, the text, the choice, the signature;
+the receipt then prints the signature block. Only page.keyboard drives the pages: Tab and
 Shift+Tab move, text is typed into the focused field, Space ticks checkboxes and
 radios, the arrow keys move through selects and radio groups, Enter submits and
 follows links. `tab_to` checks a visible focus indicator at every stop.
@@ -9,21 +12,34 @@ Sign-up is covered by test_keyboard.py; here the verified applicant and the open
 cycle are made in the database (the shortcut issue 7 allows).
 """
 
+import io
 import re
 from pathlib import Path
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
-from tests.e2e.helpers import E2E_DB, EMAIL, PASSWORD, assert_focus_visible, field, tab_to
+from tests.e2e.helpers import (
+    E2E_DB,
+    EMAIL,
+    PASSWORD,
+    assert_focus_visible,
+    field,
+    link_in_latest_mail,
+    tab_to,
+)
 from tests.e2e.test_journey_soi_to_site import (
     CLO_NAME,
     CONTACTS,
     CRIME,
     FOCUS,
     NARRATIVE,
+    PDF_TIMEOUT,
     heading,
     labelled,
     make_pdf,
+    person,  # noqa: F401  (fixture: the officer's own browser window)
 )
 from tests.factories import ApplicantFactory, CycleFactory
 
@@ -31,6 +47,8 @@ pytestmark = E2E_DB
 
 APPLICANT_EMAIL = "keisha.morrow@cityofbrookvale.gov"
 JURISDICTION = "City of Brookvale"
+CLO_EMAIL = "mvance@cityofbrookvale.gov"
+CLO_PASSWORD = "amber quarry lighthouse 2031"
 CRIME_LABELS = (
     "Murder and nonnegligent manslaughter",
     "Rape",
@@ -155,9 +173,49 @@ def saved_and_on(page: Page, title: str) -> None:
 
 
 # ---------------------------------------------------------------------------
+# The chief legal officer, in a browser of their own
+# ---------------------------------------------------------------------------
+def officer_signs_with_the_keyboard(officer: Page, link: str) -> None:
+    """From the mailed link to the signature: the officer has no account yet."""
+    officer.goto(link)  # opened from their mail program
+    saved_and_on(officer, "Sign the Section 1373 certification")
+    press(officer, officer.get_by_role("main").get_by_role("link", name="Create an account"))
+    # Sign-up with the exact address the link was sent to.
+    type_into(officer, field(officer, EMAIL), CLO_EMAIL)
+    type_into(officer, field(officer, "password"), CLO_PASSWORD)
+    type_into(officer, field(officer, r"password \(again\)|confirm password"), CLO_PASSWORD)
+    press(officer, button(officer, r"^sign ?up$"))
+    # Verification is mandatory: the confirmation mail, then Confirm with the keyboard.
+    expect(officer).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    officer.goto(link_in_latest_mail("/accounts/confirm-email/", to=CLO_EMAIL))
+    press(officer, button(officer, "^confirm$"))
+    # Confirming signs the officer in and returns to the link: their certification page.
+    saved_and_on(officer, f"Section 1373 certification for {JURISDICTION}")
+    type_into(officer, labelled(officer, "Your full name"), CLO_NAME)
+    press(officer, button(officer, "^save my name$"))
+    # The exact text (its version and digest) and the SOI they certify, read-only.
+    expect(
+        officer.get_by_role("heading", name=re.compile(r"^Certification \(version"))
+    ).to_be_visible()
+    expect(officer.get_by_text("SHA-256 of this text")).to_be_visible()
+    expect(officer.get_by_text("The Statement of Interest you certify")).to_be_visible()
+    choose(
+        officer,
+        officer.get_by_role("group", name=re.compile(r"^Certification\b")),
+        "I certify, as stated above",
+    )
+    tick(
+        officer, officer.get_by_role("checkbox", name=re.compile(r"^I am the chief legal officer"))
+    )
+    type_into(officer, labelled(officer, "Your full name"), CLO_NAME)
+    press(officer, button(officer, "^sign$"))
+    expect(officer.get_by_role("heading", name="Signed", exact=True)).to_be_visible()
+
+
+# ---------------------------------------------------------------------------
 # The journey
 # ---------------------------------------------------------------------------
-def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
+def test_statement_of_interest_with_the_keyboard_only(page, person, tmp_path: Path):  # noqa: F811
     ApplicantFactory(email=APPLICANT_EMAIL, jurisdiction=None)
     cycle = CycleFactory(name="PSP 2026 cycle")
 
@@ -250,7 +308,7 @@ def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
     # journey drives that page), after every section is filled.
     type_into(page, labelled(page, "Chief legal officer's full name"), CLO_NAME)
     type_into(page, labelled(page, "Title"), "Law Director")
-    type_into(page, labelled(page, "Email"), "mvance@cityofbrookvale.gov")
+    type_into(page, labelled(page, "Email"), CLO_EMAIL)
     press(page, button(page, "save and continue"))
 
     # The three ICE-cooperation questions, in page order.
@@ -273,10 +331,13 @@ def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
     press(page, link(page, r"Section 1373 certification").first)
     press(page, button(page, "send the signing request"))
     expect(page.get_by_text(f"Signing request sent to {CLO_NAME}")).to_be_visible()
-    from applications.factories_support import sign_as_officer
-    from applications.models import Application
 
-    sign_as_officer(Application.objects.get(created_by__email=APPLICANT_EMAIL))
+    # The officer opens the link mailed to them and signs, in their own browser.
+    officer_signs_with_the_keyboard(
+        person(), link_in_latest_mail("/applications/sign/", to=CLO_EMAIL)
+    )
+    page.reload()
+    expect(page.get_by_text(f"Signed by {CLO_NAME}").first).to_be_visible()
     press(page, link(page, "Review and submit").first)
 
     # Review, attestation, submit.
@@ -284,7 +345,8 @@ def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
     tick(page, page.get_by_role("checkbox", name=re.compile(r"^I attest")))
     press(page, button(page, "submit statement of interest"))
     alert = page.get_by_text(re.compile(r"your reference number is", re.I))
-    expect(alert).to_be_visible()
+    # Tests run tasks inline: the live server renders the receipt inside the submission.
+    expect(alert).to_be_visible(timeout=PDF_TIMEOUT)
     reference = re.search(r"reference number is (\S+?)\.", alert.inner_text()).group(1)
 
     # The receipt: its status page while it renders, or the PDF once ready (in-process).
@@ -302,4 +364,21 @@ def test_statement_of_interest_with_the_keyboard_only(page, tmp_path: Path):
         with page.expect_download() as download:
             page.keyboard.press("Enter")
     assert download.value.suggested_filename == f"{reference}-receipt.pdf"
-    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF-")
+
+    # The receipt prints the officer's signature block: who, when, which text, what digest.
+    from applications.models import SignatureRequest
+
+    signature = SignatureRequest.objects.get(officer_email=CLO_EMAIL, status="signed")
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+    signed_at = timezone.localtime(signature.signed_at).strftime("%B %-d, %Y, %-I:%M")
+    for expected in (
+        f"{CLO_NAME}, Law Director ({CLO_EMAIL})",
+        signed_at,
+        f"Version {signature.text_version.version}",
+    ):
+        assert expected in text, f"the receipt lacks {expected!r}:\n{text}"
+    # Long digests may wrap in the PDF's text: compare without whitespace.
+    packed = re.sub(r"\s", "", text)
+    assert signature.text_sha256 in packed and signature.content_sha256 in packed

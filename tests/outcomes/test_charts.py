@@ -4,6 +4,7 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 
+from charts.svg import PAGE_TEXT_MIN
 from outcomes.arithmetic import YearInput, compute_series
 from outcomes.charts import rate_chart
 
@@ -80,3 +81,19 @@ def test_description_names_the_highest_year():
     """The PDF figure's /Alt states a finding (the peak), not just the site's name."""
     chart = rate_chart("Testville, OH", _series(), chart_id="t", psp_years=[2019, 2020])
     assert "The highest rate was 1,000.0, in 2016." in chart.description
+
+
+def _font_sizes(chart_markup) -> set[float]:
+    root = ET.fromstring(str(chart_markup))
+    return {float(t.get("font-size")) for t in root.iter(f"{{{NS['svg']}}}text")}
+
+
+def test_page_rate_charts_draw_text_large_enough_and_pdfs_keep_their_sizes():
+    # Issue 16: page charts (fluid) draw labels at PAGE_TEXT_MIN viewBox units or more;
+    # the PDF's charts (fixed) keep their smaller, print-sized labels.
+    for small, width in ((False, 640), (True, 240)):
+        kwargs = {"chart_id": "r", "psp_years": [2019, 2020], "small": small, "width": width}
+        page = rate_chart("Site", _series(), **kwargs)
+        pdf = rate_chart("Site", _series(), **kwargs, fixed=True)
+        assert min(_font_sizes(page.svg)) >= PAGE_TEXT_MIN
+        assert min(_font_sizes(pdf.pdf_svg)) < PAGE_TEXT_MIN

@@ -219,8 +219,8 @@ def test_export_csv_has_missing_years_empty_never_zero(client, reviewer):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("site_id,site,state,cohort_year")
     by_year = {line.split(",")[5]: line.split(",") for line in lines[1:]}
-    # The portal's CSV writer guards every cell that starts with "-" (formula injection).
-    assert by_year["2019"][15] == "850.0" and by_year["2019"][17] == "'-11.3"
+    # A computed negative change is a number a spreadsheet can sum, not guarded text.
+    assert by_year["2019"][15] == "850.0" and by_year["2019"][17] == "-11.3"
     assert (
         by_year["2020"][7] == "missing" and by_year["2020"][15] == "" and by_year["2020"][17] == ""
     )

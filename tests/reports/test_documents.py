@@ -28,7 +28,7 @@ from applications.models import Contact
 from engagements.models import Engagement, FollowUpAction, NarrativeUpdate
 from reports.kinds import EXTERNAL, all_kinds, get_kind
 from reports.models import DEFAULT_MARKING, Report
-from reports.pdf import PDF_OPTIONS, pdf_ua_repair, render_document
+from reports.pdf import PDF_OPTIONS, page_fragments, pdf_ua_repair, render_document, tagged_pdf
 from reports.services import _pdf_context
 from sites.models import TeamMember
 from tests.factories import ApplicationFactory, JurisdictionFactory, SiteFactory
@@ -245,7 +245,7 @@ def rendered(request, program_admin, letter_signatory):
             context = _pdf_context(report, kind)
             html = render_to_string(kind.template_name, context)
             document = render_document(kind.template_name, context)
-            pdf_bytes = pdf_ua_repair(document.write_pdf(**PDF_OPTIONS))
+            pdf_bytes = tagged_pdf(document)
             _RENDERED[case] = Rendered(kind, html, document, pdf_bytes)
         return _RENDERED[case]
 
@@ -410,31 +410,131 @@ def test_pdf_ua_structure(case, rendered):
                 assert margin, f"{case} page {number}: page number or running head"
 
 
-# NOT DONE: pdf_ua_repair joins a table's per-page /Table fragments only when they are
-# siblings; in these kinds some fragments still end up apart (see the report of issue 11).
-JOIN_INCOMPLETE = {
+# Worst cases with a table that crosses a page: WeasyPrint writes one /Table (inside one
+# /Part, /Sect... of its own) per page, and pdf_ua_repair joins them.
+SPLIT_TABLES = {
     "soi_packet",
     "program_report",
     "half_year_narrative",
     "site_engagement_1000",
-    "outcome_report",  # the per-site and by-year tables span pages: one /Part per page
+    "outcome_report",
 }
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=False, reason="split-table join incomplete"))
-        if c in JOIN_INCOMPLETE
-        else c
-        for c in CASES
-    ],
-)
+def _struct_kids(element):
+    kids = element.get("/K")
+    kids = [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]
+    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+
+
+def _first_mark(element, page=None):
+    """(page, MCID) of the first marked content under a structure element, in tree order."""
+    page = element.get("/Pg", page)
+    kids = element.get("/K")
+    for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, int):
+            return page, kid
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            return kid.get("/Pg", page), int(kid.MCID)
+        if (
+            isinstance(kid, pikepdf.Dictionary)
+            and "/S" in kid
+            and (found := _first_mark(kid, page))
+        ):
+            return found
+    return None
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_one_table_element_per_table(case, rendered):
     result = rendered(case)
+    top = {}  # (page, MCID) -> where its text starts on the page
+    with pdfplumber.open(io.BytesIO(result.pdf_bytes)) as plumber:
+        for number, page in enumerate(plumber.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    key = (number, char["mcid"])
+                    top[key] = min(top.get(key, char["top"]), char["top"])
     with pikepdf.open(io.BytesIO(result.pdf_bytes)) as pdf:
-        tags = [str(e.S) for e in _elements(pdf.Root.StructTreeRoot)]
-    assert tags.count("/Table") == result.html.count("<table"), case
+        page_of = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+        root = pdf.Root.StructTreeRoot
+        elements = list(_elements(root))
+        tables = [e for e in elements if e.S == "/Table"]
+        assert len(tables) == result.html.count("<table"), case
+        rows, spans_pages = 0, False
+        for table in tables:
+            assert [str(k.S) for k in _struct_kids(table)].count("/THead") <= 1, case
+            marks = [_first_mark(row) for row in _elements(table) if row.S == "/TR"]
+            pages = [page_of[page.objgen] for page, _mcid in filter(None, marks)]
+            # The rows in reading order: by page, then down the page.
+            places = [
+                (page_of[page.objgen], top[(page_of[page.objgen], mcid)])
+                for page, mcid in filter(None, marks)
+                if (page_of[page.objgen], mcid) in top
+            ]
+            assert places == sorted(places), f"{case}: rows out of order"
+            rows += len(marks)
+            spans_pages = spans_pages or len(set(pages)) > 1
+        # Each HTML row once: the header row repeated on later pages is an artifact.
+        assert rows == len(re.findall(r"<tr[\s>]", result.html)), case
+        assert spans_pages == (case in SPLIT_TABLES), f"{case}: a table crosses a page"
+        # Joining kept the tree consistent: parents, and the header cells /Headers names.
+        for parent in [root, *elements]:
+            for kid in _struct_kids(parent):
+                assert kid.P.objgen == parent.objgen, case
+        ids = {bytes(e.ID) for e in elements if "/ID" in e}
+        id_tree = root.IDTree.Names if ids else []
+        assert {bytes(id_tree[i]) for i in range(0, len(id_tree), 2)} == ids, case
+        for cell in elements:
+            attrs = cell.get("/A")
+            if cell.S == "/TD" and isinstance(attrs, pikepdf.Dictionary) and "/Headers" in attrs:
+                assert {bytes(h) for h in attrs.Headers} <= ids, case
+
+
+def _drawing(pdf_bytes) -> list[bytes]:
+    """Each page's content stream without its marked-content tags: what is drawn."""
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        return [
+            re.sub(rb"/\w+\s*<<[^>]*>>\s*BDC", b"BDC", page.Contents.read_bytes())
+            for page in pdf.pages
+        ]
+
+
+@pytest.mark.parametrize("case", ["soi_packet", "program_report"])
+def test_the_repair_draws_the_pages_as_weasyprint_did(case, rendered):
+    """Only tags change (artifacts): the page images stay WeasyPrint's."""
+    result = rendered(case)
+    assert _drawing(result.pdf_bytes) == _drawing(result.document.write_pdf(**PDF_OPTIONS))
+
+
+def test_a_weasyprint_without_the_tag_mapping_still_gets_its_pdf(rendered, monkeypatch, caplog):
+    import weasyprint.pdf.tags
+
+    document = rendered("soi_packet").document
+    raw = document.write_pdf(**PDF_OPTIONS)
+    monkeypatch.delattr(weasyprint.pdf.tags, "_get_pdf_tag")
+    fragments = page_fragments(document)
+    assert fragments is None
+    assert "left unjoined" in caplog.text
+    with pikepdf.open(io.BytesIO(pdf_ua_repair(raw, fragments=fragments))) as pdf:
+        assert [e.S for e in _elements(pdf.Root.StructTreeRoot)].count("/Table") > 3
+
+
+def test_fragments_are_left_alone_when_structure_and_layout_disagree(rendered, caplog):
+    """A WeasyPrint whose tagging the layout walk no longer mirrors: nothing is joined."""
+    document = rendered("program_report").document
+    fragments = page_fragments(document)
+    assert any(continues is not None for _tag, continues in fragments)
+    raw = document.write_pdf(**PDF_OPTIONS)
+    joined = pdf_ua_repair(raw, fragments=fragments)
+    unjoined = pdf_ua_repair(raw, fragments=fragments[:-1])
+
+    def tables(pdf_bytes):
+        with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+            return [e.S for e in _elements(pdf.Root.StructTreeRoot)].count("/Table")
+
+    assert "page fragments left unjoined" in caplog.text
+    assert tables(unjoined) > tables(joined)
 
 
 def test_web_fonts_are_embedded(rendered):
@@ -482,6 +582,14 @@ def test_markings_by_audience(case, rendered, program_admin):
     assert re.search(r"Requested by .+ \(\S+@\S+\)", first), first[:400]
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_no_template_syntax_reaches_the_reader(case, rendered):
+    # Django's {# #} comment is one line only: a longer one is printed (and a "<main>" in it
+    # became an element of the structure tree).
+    html = rendered(case).html
+    assert not re.findall(r"\{[#%]|[#%]\}", html), case
+
+
 @pytest.mark.parametrize("case", ["decision_letter_selected", "decision_letter_not_selected"])
 def test_letters_are_letters(case, rendered, program_admin):
     result = rendered(case)
@@ -523,7 +631,7 @@ def test_letter_pages_after_the_first_carry_a_running_head(rendered, settings):
     context = _pdf_context(report, kind)
     context["cc"] = context["cc"] * 30
     document = render_document(kind.template_name, context)
-    pdf_bytes = pdf_ua_repair(document.write_pdf(**PDF_OPTIONS))
+    pdf_bytes = tagged_pdf(document)
     with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         assert len(pdf.pages) >= 2
         second = flat(pdf.pages[1].extract_text())

@@ -10,7 +10,7 @@ from reports.kinds import EXTERNAL, INTERNAL, ReportKind, all_kinds, get_kind
 from reports.letters import SIGNATORY_MISSING, salutation
 from reports.models import RETIRED_MARKING, Report, ReportSettings
 from reports.services import report_settings_update
-from reports.templatetags.pdf_format import num, provided
+from reports.templatetags.pdf_format import fixed, num, provided
 from tests.reviews.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,9 @@ def test_numbers_and_missing_values_print_for_a_reader():
     assert num("1234.50") == "1,234.5"
     assert num(6.0) == "6"
     assert num(None) == "" and num("") == ""
+    # Rates keep their decimal: a column "rounded to one decimal" reads alike in every row.
+    assert fixed(800) == "800.0" and fixed("1000") == "1,000.0" and fixed(958.25) == "958.2"
+    assert fixed(None) == ""
     assert provided("") == "Not provided" and provided(None) == "Not provided"
     assert provided("123456789ABC") == "123456789ABC"
 

@@ -27,7 +27,8 @@ from accounts import roles
 from accounts.models import SecurityEvent
 from api.services import api_token_create
 from applications.factories_support import pdf_bytes
-from applications.models import JurisdictionInvitation
+from applications.models import JurisdictionInvitation, SignatureRequest
+from applications.services.signatures import token_sha256
 from engagements.models import Attachment, FollowUpAction, ImportJob, NarrativeUpdate
 from notifications.models import Email, SentReminder
 from notifications.services import unsubscribe_token
@@ -60,6 +61,9 @@ PRINCIPALS = (
     "liaison_other",  # liaison of another site
     "padmin",  # program admin (not a superuser)
     "nototp",  # a reviewer who has not enrolled an authenticator yet
+    # The chief legal officer of A (issue 12): an account attached to jurisdiction A
+    # with no role, holding an opened, pending signature request for A's draft SOI.
+    "certifier",
 )
 
 # Outcome codes used in the table.
@@ -166,6 +170,27 @@ class World:
             token="matrix-invitation-token",
             invited_by=self.app_a,
             expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3),
+        )
+
+        # The certifying official: A's jurisdiction on the account but no role (only the
+        # capacity the opened request gives), so the matrix proves that belonging to a
+        # jurisdiction opens nothing of it without the applicant permission.
+        self.certifier = UserFactory(
+            email="counsel@city-a.example.gov", full_name="Pat Counsel", roles=[]
+        )
+        self.certifier.jurisdiction = self.jurisdiction_a
+        self.certifier.save(update_fields=["jurisdiction"])
+        self.signing_token = "matrix-signing-token"
+        self.signing = SignatureRequest.objects.create(
+            application=self.draft_a,
+            officer_name="Pat Counsel",
+            officer_title="City Attorney",
+            officer_email=self.certifier.email,
+            token_sha256=token_sha256(self.signing_token),
+            requested_by=self.app_a,
+            status=SignatureRequest.Status.OPENED,
+            opened_at=timezone.now(),
+            signer=self.certifier,
         )
 
         self.rev_assigned = make_staff(roles.REVIEWER)

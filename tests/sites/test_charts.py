@@ -1,11 +1,12 @@
 """charts/svg.py: the SVG is well-formed, accessible and CSP-safe, and its bars match the data."""
 
 import datetime
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from charts.svg import horizontal_bar_chart, vertical_bar_chart
+from charts.svg import PAGE_TEXT_MIN, horizontal_bar_chart, vertical_bar_chart
 from engagements.stats import delivered_by_focus_area, delivered_by_month, site_charts
 from tests.factories import EngagementFactory, SiteFactory
 
@@ -120,3 +121,44 @@ def test_chart_is_fluid_on_pages_and_fixed_for_pdf():
         "0 0 640 240",
     )
     assert (fixed.get("width"), fixed.get("height")) == ("640", "240")
+
+
+def _font_sizes(svg_markup) -> set[float]:
+    root = ET.fromstring(str(svg_markup))
+    return {float(t.get("font-size")) for t in root.iter(f"{{{NS['svg']}}}text")}
+
+
+@pytest.mark.parametrize("draw, pdf_size", [(vertical_bar_chart, 11), (horizontal_bar_chart, 12)])
+def test_page_charts_draw_text_large_enough_and_pdfs_keep_their_sizes(draw, pdf_size):
+    # Page charts scale with their column: 13 viewBox units in a 640-unit chart stay
+    # >= 12 px down to a 592 px wide chart (issue 16). PDFs are drawn at their exact size
+    # and keep the sizes their layout was made for.
+    rows = [("Jan 26", 3), ("Feb 26", 0)]
+    page = draw(rows, title="t", description="d", chart_id="p")
+    pdf = draw(rows, title="t", description="d", chart_id="q", fixed=True)
+    assert min(_font_sizes(page.svg)) >= PAGE_TEXT_MIN
+    assert PAGE_TEXT_MIN * 592 / 640 >= 12
+    assert _font_sizes(pdf.pdf_svg) == {pdf_size}
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+def test_month_labels_of_a_long_range_never_run_into_each_other(fixed):
+    """23 months at 640 wide drew "Jan 25Feb 25..." as one run; labels now keep apart."""
+    months = [f"{name} {year}" for year in (25, 26) for name in
+              ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]  # fmt: skip
+    rows = [(month, 10 + index) for index, month in enumerate(months[:23])]
+    chart = vertical_bar_chart(
+        rows, title="By month", description="Per month.", chart_id="long", fixed=fixed
+    )
+    root = _parse(chart)
+    assert len(root.findall(".//svg:rect[@class='bar']", NS)) == 23  # every month still drawn
+    labels = [t for t in root.findall(".//svg:text[@class='label']", NS)]
+    assert labels[0].text == "Jan 25" and 1 < len(labels) < 23
+    spans = sorted(
+        (float(t.get("x")) - w / 2, float(t.get("x")) + w / 2)
+        for t in labels
+        for w in [len(t.text) * float(t.get("font-size")) * 0.55]
+    )
+    assert all(
+        left_end < right_start for (_, left_end), (right_start, _) in itertools.pairwise(spans)
+    )

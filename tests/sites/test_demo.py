@@ -1,8 +1,9 @@
 import pytest
 
 from demo.users import load_demo_users
-from engagements.demo import load_demo_engagements
-from engagements.models import Engagement
+from engagements.demo import load_demo_engagements, load_demo_narratives
+from engagements.models import Engagement, NarrativeUpdate
+from engagements.services import half_year_figures
 from engagements.stats import workspace_for
 from sites.demo import load_demo_sites
 from sites.models import Site
@@ -31,3 +32,19 @@ def test_demo_sites_load_once_and_fill_the_liaison_workspace():
     assert load_demo_sites() == ["Demo sites: 0 created (29 in all)."]
     assert load_demo_engagements() == ["Demo engagements: 0 logged (4 in all)."]
     assert Engagement.objects.count() == 4
+
+
+def test_demo_narrative_is_written_once_with_the_half_years_figures():
+    load_demo_users()
+    load_demo_sites()
+    load_demo_engagements()
+    assert load_demo_narratives() == ["Demo narratives: 1 written (1 in all)."]
+    narrative = NarrativeUpdate.objects.get()
+    assert narrative.site.jurisdiction.name.endswith("(demo)")
+    assert narrative.author == narrative.site.liaison
+    # Pre-filled from the engagement log (the assessment 20 days ago may fall in the
+    # previous half-year early in January or July).
+    log = half_year_figures(site=narrative.site, year=narrative.year, half=narrative.half)
+    assert narrative.engagements_delivered == log["engagements_delivered"]
+    assert narrative.narrative.count("\n\n") == 2  # three paragraphs
+    assert load_demo_narratives() == ["Demo narratives: 0 written (1 in all)."]

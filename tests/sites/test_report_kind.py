@@ -65,7 +65,7 @@ def test_long_period_is_charted_by_year_and_long_titles_are_shortened(reviewer):
     assert "2019: 1" in str(chart.svg) and "2025: 1" in str(chart.svg)
     html = render_to_string("pdf/site_engagement.html", {**context, "report": wide})
     assert "T" * 69 + "…" in html and "T" * 71 not in html
-    assert 'class="w38"' in html and "table-layout: fixed" in html
+    assert 'class="w35"' in html and "table-layout: fixed" in html
     year = Report(kind="site_engagement", requested_by=reviewer,
                   params={"site_id": site.pk, "year": 2025})  # fmt: skip
     assert site_engagement_context(year)["charts"][0].title == "Engagements delivered by month"

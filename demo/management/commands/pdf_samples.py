@@ -60,6 +60,7 @@ def _samples() -> dict[str, list[tuple[str, dict | None]]]:
         "program_report": [
             ("", {"start": f"{today.year - 1}-01-01", "end": today.isoformat()}),
         ],
+        "outcome_report": [("", {})],  # every cohort's verified figures
         "half_year_narrative": [
             (
                 "",
