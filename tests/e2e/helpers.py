@@ -419,11 +419,13 @@ SKIP_LINK_RE = re.compile(
 
 
 def same_site_links(page: Page) -> list[str]:
-    """Paths of the links a person can see and follow on this page, in page order."""
+    """Paths of the links a person can see and follow on this page, in page order. Links
+    in the header's folded menus count: a person opens the menu to reach them."""
     hrefs = page.evaluate(
         """() => [...document.querySelectorAll('a[href]')]
-            .filter(a => !a.hasAttribute('download') && a.offsetParent !== null
-                         && a.origin === location.origin)
+            .filter(a => !a.hasAttribute('download') && a.origin === location.origin
+                         && (a.offsetParent !== null
+                             || a.closest('nav[aria-label="Primary navigation"] .usa-nav__submenu')))
             .map(a => a.pathname + a.search)"""
     )
     out: list[str] = []
