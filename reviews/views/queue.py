@@ -30,6 +30,16 @@ SORT_COLUMNS = [
     ("score", "Average score"),
     ("status", "Status"),
 ]
+# The "Sort by" choices: the filter form carries the sort, so the table's headers are not
+# ten Tab stops between the skip link and the first SOI (issue 16).
+SORT_CHOICES = [
+    ("-submitted", "Newest submitted first"),
+    ("submitted", "Oldest submitted first"),
+] + [
+    choice
+    for key, label in SORT_COLUMNS
+    for choice in ((key, f"{label}, ascending"), (f"-{key}", f"{label}, descending"))
+]
 EXPORT_COLUMNS = [
     "reference_number", "jurisdiction", "state", "cycle", "population", "latest_year",
     "latest_rate", "ratio_to_national", "screening", "reviews_submitted", "reviewers_assigned",
@@ -68,8 +78,6 @@ def queue(request):
         page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     overdue = []
     if access.can_see_all(request.user):
         from notifications.schedules import overdue_assignments
@@ -85,9 +93,13 @@ def queue(request):
             "filter": queue_filter,
             "page": page,
             "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
             "sort": sort,
             "sort_columns": SORT_COLUMNS,
+            "sort_choices": SORT_CHOICES,
+            "sort_label": dict(SORT_CHOICES).get(sort, sort),
+            # The folded filters stay open while one is applied, so what narrows the
+            # list is visible.
+            "filters_applied": any(request.GET.get(name) for name in queue_filter.form.fields),
             "result_labels": RESULT_LABELS,
             "can_assign": access.can_assign(request.user),
             "can_see_all": access.can_see_all(request.user),

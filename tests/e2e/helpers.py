@@ -1,4 +1,4 @@
-"""What the browser journeys share: the axe-core gate, the 320 px check, screenshots,
+"""What the browser journeys share: the axe-core gate, the 320 and 640 px reflow checks, screenshots,
 the test mailbox, and signing in (with a real TOTP code for staff).
 
 Journeys drive pages through labels and roles as a person would. The only
@@ -24,7 +24,9 @@ AXE_PATH = E2E_DIR / "vendor" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 # The vendored file's integrity, as axe-core's own sri-history.json lists it.
 AXE_SRI = "sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.0, 2.1 and 2.2 A and AA (Section 508 plus 2.2's target size and focus rules),
+# and axe's best practices (landmarks, heading order, one h1...): issue 16.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
 
@@ -98,7 +100,7 @@ def format_violations(label: str, url: str, violations: list[dict]) -> str:
 
 
 def audit(page: Page, label: str) -> list[dict]:
-    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now.
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA, and best practices) on the page as it is now.
 
     axe is injected with page.evaluate, which the strict Content-Security-Policy
     does not block (a <script> tag would be). Every violation is recorded; the
@@ -133,58 +135,78 @@ def audit(page: Page, label: str) -> list[dict]:
 # ---------------------------------------------------------------------------
 # Layout and artifacts
 # ---------------------------------------------------------------------------
-def check_no_horizontal_scroll(page: Page, width: int = 320) -> dict:
-    """At `width` CSS pixels (WCAG 1.4.10 Reflow) the page must not scroll sideways.
+# The widths every page is checked at: 320 CSS px (WCAG 1.4.10 Reflow: 1280 px at 400%)
+# and 640 CSS px (a 1280 x 900 window at 200% zoom, issue 16), with the heights those zooms give.
+REFLOW_VIEWPORTS = {320: 800, 640: 450}
 
-    Like `audit`, a failure is recorded and raised when the test body ends."""
+OVERFLOW_JS = """() => {
+    const doc = document.documentElement;
+    const limit = doc.clientWidth;
+    const wide = [];
+    // An element inside a box that scrolls on its own (a table container) does not
+    // move the page: it is not a culprit.
+    const insideScroller = (el) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            const ox = getComputedStyle(p).overflowX;
+            if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+        }
+        return false;
+    };
+    for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.right > limit + 1 && !insideScroller(el)) {
+            wide.push([r.right, el.tagName.toLowerCase()
+                + (el.id ? '#' + el.id : '')
+                + (el.className && typeof el.className === 'string'
+                   ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                + ' right=' + Math.round(r.right)]);
+        }
+    }
+    // Text that does not wrap (a long email address, say) spills out of a
+    // box that itself fits: name the innermost such boxes too.
+    for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        const spill = r.left + el.scrollWidth;
+        if (r.width > 0 && spill > limit + 1 && r.right <= limit + 1 && !insideScroller(el)
+            && !['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+            && ![...el.children].some(c => c.getBoundingClientRect().left
+                                           + c.scrollWidth > limit + 1)) {
+            wide.push([spill, el.tagName.toLowerCase() + ' with text "'
+                + (el.innerText || '').trim().slice(0, 60) + '" reaching '
+                + Math.round(spill)]);
+        }
+    }
+    wide.sort((a, b) => b[0] - a[0]);  // the widest first: the likely culprit
+    return {scrollWidth: doc.scrollWidth, clientWidth: limit,
+            wide: wide.slice(0, 8).map(w => w[1])};
+}"""
+
+
+def check_no_horizontal_scroll(page: Page, width: int | None = None) -> dict:
+    """The page must not scroll sideways at 320 and at 640 CSS pixels (or at `width`
+    alone). A wide table may scroll inside its own container; the page may not.
+
+    Like `audit`, a failure is recorded and raised when the test body ends. Returns the
+    measurements of the last width checked."""
     original = page.viewport_size
-    page.set_viewport_size({"width": width, "height": 800})
+    widths = [width] if width else list(REFLOW_VIEWPORTS)
+    overflow: dict = {}
     try:
-        overflow = page.evaluate(
-            """() => {
-                const doc = document.documentElement;
-                const limit = doc.clientWidth;
-                const wide = [];
-                for (const el of document.body.querySelectorAll('*')) {
-                    const r = el.getBoundingClientRect();
-                    if (r.width > 0 && r.right > limit + 1) {
-                        wide.push(el.tagName.toLowerCase()
-                            + (el.id ? '#' + el.id : '')
-                            + (el.className && typeof el.className === 'string'
-                               ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
-                            + ' right=' + Math.round(r.right));
-                        wide[wide.length - 1] = [r.right, wide[wide.length - 1]];
-                    }
-                }
-                // Text that does not wrap (a long email address, say) spills out of a
-                // box that itself fits: name the innermost such boxes too.
-                for (const el of document.body.querySelectorAll('*')) {
-                    const r = el.getBoundingClientRect();
-                    const spill = r.left + el.scrollWidth;
-                    if (r.width > 0 && spill > limit + 1 && r.right <= limit + 1
-                        && ![...el.children].some(c => c.getBoundingClientRect().left
-                                                       + c.scrollWidth > limit + 1)) {
-                        wide.push([spill, el.tagName.toLowerCase() + ' with text "'
-                            + (el.innerText || '').trim().slice(0, 60) + '" reaching '
-                            + Math.round(spill)]);
-                    }
-                }
-                wide.sort((a, b) => b[0] - a[0]);  // the widest first: the likely culprit
-                return {scrollWidth: doc.scrollWidth, clientWidth: limit,
-                        wide: wide.slice(0, 8).map(w => w[1])};
-            }"""
-        )
+        for w in widths:
+            page.set_viewport_size({"width": w, "height": REFLOW_VIEWPORTS.get(w, 800)})
+            overflow = page.evaluate(OVERFLOW_JS)
+            LEDGER.reflow_checked += 1
+            if overflow["scrollWidth"] > overflow["clientWidth"]:
+                message = (
+                    f"{page.url} scrolls horizontally at {w}px: scrollWidth"
+                    f" {overflow['scrollWidth']} > {overflow['clientWidth']};"
+                    f" elements past the edge: {overflow['wide']}"
+                )
+                LEDGER.reflow_failures.append(message)
+                LEDGER.pending.append(message)
     finally:
         if original:
             page.set_viewport_size(original)
-    LEDGER.reflow_checked += 1
-    if overflow["scrollWidth"] > overflow["clientWidth"]:
-        message = (
-            f"{page.url} scrolls horizontally at {width}px: scrollWidth {overflow['scrollWidth']}"
-            f" > {overflow['clientWidth']}; elements past the edge: {overflow['wide']}"
-        )
-        LEDGER.reflow_failures.append(message)
-        LEDGER.pending.append(message)
     return overflow
 
 
@@ -397,11 +419,13 @@ SKIP_LINK_RE = re.compile(
 
 
 def same_site_links(page: Page) -> list[str]:
-    """Paths of the links a person can see and follow on this page, in page order."""
+    """Paths of the links a person can see and follow on this page, in page order. Links
+    in the header's folded menus count: a person opens the menu to reach them."""
     hrefs = page.evaluate(
         """() => [...document.querySelectorAll('a[href]')]
-            .filter(a => !a.hasAttribute('download') && a.offsetParent !== null
-                         && a.origin === location.origin)
+            .filter(a => !a.hasAttribute('download') && a.origin === location.origin
+                         && (a.offsetParent !== null
+                             || a.closest('nav[aria-label="Primary navigation"] .usa-nav__submenu')))
             .map(a => a.pathname + a.search)"""
     )
     out: list[str] = []
@@ -413,7 +437,7 @@ def same_site_links(page: Page) -> list[str]:
 
 def audit_reachable(page: Page, role: str, start: str, *, depth: int = 1, limit: int = 40):
     """Open `start` and every page linked from it (to `depth` clicks) as `role`; audit
-    each with axe, check it at 320 px, and require a successful response. Grows with
+    each with axe, check it at 320 and 640 px, and require a successful response. Grows with
     the portal: a page added to the navigation is audited without a new test."""
     seen: list[str] = []
     queue = [(start, 0)]

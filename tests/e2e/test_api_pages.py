@@ -20,7 +20,7 @@ def test_docs_page_renders_swagger_ui_from_our_own_static_files(page, live_serve
     page.goto("/api/v1/docs/")
     # Swagger UI drew one block per operation from /api/v1/schema/.
     expect(page.locator(".opblock").first).to_be_visible(timeout=15000)
-    assert page.locator(".opblock").count() == 14
+    assert page.locator(".opblock").count() == 16
     # Nothing was fetched from anywhere but the portal (the CSP would block it anyway).
     assert requests and all(url.startswith(live_server.url) for url in requests)
     audit(page, "API docs")

@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     E2E_DB,
     LEDGER,
     audit,
+    check_no_horizontal_scroll,
     links_in,
     totp_code,
 )
@@ -84,3 +85,41 @@ def test_csp_violations_are_caught(page, browser_log):
     assert page.evaluate("() => window.__inlineRan") is None
     assert any("script-src" in line for line in browser_log.csp), browser_log.csp
     browser_log.csp.clear()  # expected here: keep the end-of-test check for real pages
+
+
+@E2E_DB
+def test_axe_gate_includes_wcag_22_and_best_practices(page):
+    """Tiny adjacent links (WCAG 2.2 target size) and a skipped heading level (an axe
+    best practice) fail the gate too (issue 16)."""
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Bad</title><style>'
+        "a{display:block;font-size:10px;line-height:10px;height:10px}</style></head>"
+        '<body><main><h1>Bad page</h1><h4>Skipped levels</h4><a href="#a">one</a>'
+        '<a href="#b">two</a><a href="#c">three</a></main></body></html>'
+    )
+    before = LEDGER.audited
+    violations = audit(page, "deliberately broken page (2.2, best practice)")
+    LEDGER.pending.clear()
+    del LEDGER.pages[before:]
+    assert {"target-size", "heading-order"} <= {v["id"] for v in violations}
+
+
+@E2E_DB
+def test_reflow_check_covers_200_percent_zoom_and_allows_scrolling_tables(page):
+    """Content that fits 320 px but not 640 px (a 1280 px window at 200%) is caught;
+    a wide table scrolling inside its own container is not the page scrolling."""
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Wide</title><style>'
+        "body{margin:0} @media (min-width: 600px) { .wide { width: 700px } }"
+        ".scroll{overflow-x:auto} .scroll table{width:1500px}</style></head><body><main>"
+        '<div class="wide">Wide only at 200% zoom</div>'
+        '<div class="scroll" tabindex="0"><table><tr><td>x</td></tr></table></div>'
+        "</main></body></html>"
+    )
+    failures = len(LEDGER.reflow_failures)
+    check_no_horizontal_scroll(page)
+    found = LEDGER.reflow_failures[failures:]
+    LEDGER.pending.clear()
+    del LEDGER.reflow_failures[failures:]
+    assert len(found) == 1 and "at 640px" in found[0], found
+    assert "div.wide" in found[0] and "table" not in found[0], found

@@ -1,6 +1,6 @@
 """Issue 17 in the browser: a site user enters a year, the liaison returns it, the user
 fixes it, the liaison verifies it; the Outcomes page and the outcome report show it.
-Every page audited by axe-core and at 320 px, under the real Content-Security-Policy.
+Every page audited by axe-core and at 320 and 640 px, under the real Content-Security-Policy.
 """
 
 import datetime

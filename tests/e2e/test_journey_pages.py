@@ -3,7 +3,8 @@ empty-portal audit (test_reachable_pages.py) cannot reach and the journeys do no
 site and engagement sub-pages, screening override, decision reversal, withdrawal,
 report requests, staff SOI list with rows; plus form-error states and the 403/404
 pages as staff see them. Data here comes from the factories: these are audits, not
-journeys. Each page: axe-core WCAG 2.0/2.1 A+AA, 320 px reflow, status < 400.
+journeys. Each page: axe-core WCAG 2.0/2.1/2.2 A+AA and best practices, reflow at 320
+and 640 px, status < 400.
 """
 
 import re

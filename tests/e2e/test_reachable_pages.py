@@ -1,6 +1,7 @@
 """The accessibility gate over every page each role reaches from its dashboard (and
-the public pages from the home page): axe-core WCAG 2.0/2.1 A and AA, 320 px reflow,
-and no error responses. Empty states are what a fresh portal shows."""
+the public pages from the home page): axe-core WCAG 2.0/2.1/2.2 A and AA plus best
+practices, reflow at 320 and 640 px, and no error responses. Empty states are what a
+fresh portal shows."""
 
 import pytest
 

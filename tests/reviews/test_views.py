@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -318,6 +319,22 @@ def test_selecting_official_cannot_change_the_number_of_sites(client, selecting_
     assert "Reason for the change" not in client.get(url).content.decode()
     response = client.post(url, {"max_sites": "6", "reason": "More."})
     assert response.status_code == 403
+
+
+def test_queue_sorts_from_the_folded_filter_form(client, selecting_official, cycle):
+    """Sorting sits in the filter form, folded under a disclosure, so the first SOI is a
+    few Tab stops from the skip link (issue 16); the headers still say how it is sorted."""
+    ApplicationFactory(cycle=cycle, submitted=True)
+    client.force_login(selecting_official)
+    url = reverse("reviews:queue")
+    page = client.get(url, {"sort": "-score"}).content.decode()
+    assert '<option value="-score" selected>Average score, descending</option>' in page
+    assert 'aria-sort="descending">Average score</th>' in page
+    # No links in the headers: they were ten Tab stops before the first SOI.
+    assert not re.search(r'<th scope="col"[^>]*>\s*<a ', page)
+    assert '<details class="portal-filters">' in page  # folded: no filter applied
+    page = client.get(url, {"state": "OH"}).content.decode()
+    assert '<details class="portal-filters" open>' in page
 
 
 def test_queue_filters_search_sort_and_csv(client, selecting_official, cycle, reviewer):
