@@ -43,7 +43,12 @@ NOT_RENDERED = ("api",)
 
 def project_filtersets() -> list[type[django_filters.FilterSet]]:
     """Every FilterSet subclass defined in the portal's own apps (filters.py or forms.py)."""
-    ours = [c for c in apps.get_app_configs() if str(c.path).startswith(str(settings.BASE_DIR))]
+    # The venv may live inside BASE_DIR (make venv puts it at .venv): its apps are not ours.
+    ours = [
+        c
+        for c in apps.get_app_configs()
+        if str(c.path).startswith(str(settings.BASE_DIR)) and "site-packages" not in str(c.path)
+    ]
     packages = {config.name.split(".")[0] for config in ours} - set(NOT_RENDERED)
     for config in ours:
         for module in ("filters", "forms"):
