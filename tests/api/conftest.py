@@ -33,3 +33,6 @@ def api_get(client):
         return client.get(url, **headers, **extra)
 
     return get
+
+
+from tests.bench.fixtures import tiny  # noqa: E402,F401  (the bench stage test's data, as in tests/bench)

@@ -12,25 +12,6 @@ from outcomes.models import OutcomeYear
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tiny(monkeypatch):
-    """As tests/bench: scale 1 with every base count divided by 20."""
-    monkeypatch.setattr(
-        datagen,
-        "BASE",
-        {
-            "jurisdictions": 50,
-            "sois_per_cycle": 50,
-            "sites": 5,
-            "engagements": 400,
-            "reviewers": 4,
-            "liaisons": 2,
-        },
-    )
-    monkeypatch.setattr(datagen, "SELECTED_PER_CLOSED_CYCLE", 1)
-    monkeypatch.setattr(datagen, "BIG_SITE_ENGAGEMENTS", 100)
-
-
 def test_api_stage_measures_every_list_endpoint_with_full_pages(tiny):
     datagen.generate(scale=1, seed=3)
     results = measure_api(runs=2)

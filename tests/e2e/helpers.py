@@ -28,6 +28,21 @@ AXE_SRI = "sha256-KTSJmUUM3yhJqOcLeRL8LahahJ2jnA0NU5T1HUqe2Vw="
 # and axe's best practices (landmarks, heading order, one h1...): issue 16.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
+# Runs axe over the document with the given tags; returns the violations, serializable.
+AXE_RUN = """async (tags) => {
+    const r = await window.axe.run(document, {
+        runOnly: {type: 'tag', values: tags},
+        resultTypes: ['violations'],
+    });
+    return r.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(n => ({
+            target: n.target.map(String), html: n.html,
+            failureSummary: n.failureSummary,
+        })),
+    }));
+}"""
+
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's password
 
 # Every browser test: the live server needs committed data (transaction=True), and the
@@ -110,22 +125,7 @@ def audit(page: Page, label: str) -> list[dict]:
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source())
-    result = page.evaluate(
-        """async (tags) => {
-            const r = await window.axe.run(document, {
-                runOnly: {type: 'tag', values: tags},
-                resultTypes: ['violations'],
-            });
-            return r.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                nodes: v.nodes.map(n => ({
-                    target: n.target.map(String), html: n.html,
-                    failureSummary: n.failureSummary,
-                })),
-            }));
-        }""",
-        WCAG_TAGS,
-    )
+    result = page.evaluate(AXE_RUN, WCAG_TAGS)
     LEDGER.pages.append({"label": label, "url": page.url, "violations": result})
     if result:
         LEDGER.pending.append(format_violations(label, page.url, result))

@@ -17,6 +17,7 @@ from accounts import roles
 from accounts.models import Jurisdiction
 from tests.conftest import make_staff
 from tests.e2e.helpers import (
+    AXE_RUN,
     E2E_DB,
     LEDGER,
     axe_source,
@@ -33,20 +34,6 @@ pytestmark = E2E_DB
 # admin meets WCAG 2.0/2.1 A and AA, WCAG 2.2 AA (target size) and axe's best practices.
 ADMIN_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WIDTHS = (1280, 640, 320)
-
-AXE_RUN = """async (tags) => {
-    const r = await window.axe.run(document, {
-        runOnly: {type: 'tag', values: tags},
-        resultTypes: ['violations'],
-    });
-    return r.violations.map(v => ({
-        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-        nodes: v.nodes.map(n => ({
-            target: n.target.map(String), html: n.html,
-            failureSummary: n.failureSummary,
-        })),
-    }));
-}"""
 
 
 def axe_own_style_report(text: str) -> bool:
