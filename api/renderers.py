@@ -3,7 +3,6 @@ outcomes)."""
 
 import csv
 import io
-from decimal import Decimal
 
 from rest_framework.renderers import BaseRenderer
 
@@ -21,12 +20,9 @@ def _flat(value) -> str:
 
 
 def _cell(value) -> str:
-    # A number is written as it is: a spreadsheet reads -11.3 as a number, never a formula,
-    # and quoting it would turn a negative change into text.
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value)
-    # Anything else gets the formula-injection guard the pages' CSV uses (exports.csv).
-    return csv_cell(_flat(value))
+    # Lists and nested objects flatten to text; the rest goes to the pages' CSV cell
+    # (exports.csv): numbers stay numbers, text gets the formula-injection guard.
+    return csv_cell(_flat(value) if isinstance(value, list | dict) else value)
 
 
 class CSVRenderer(BaseRenderer):
