@@ -3,7 +3,7 @@ starts from the owning app's access function with the caller (token owner or ses
 user), so the API never shows more than the pages show the same person.
 """
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
@@ -20,9 +20,9 @@ from outcomes.access import can_use_outcomes_page, get_outcome_for, outcomes_vis
 from outcomes.selectors import national_rates, rows_by_site, site_series
 from reports.access import get_report_for, reports_listed_for
 from reviews.access import can_see_other_scores, queue_applications_for
-from reviews.models import Decision, ReviewAssignment
+from reviews.models import ReviewAssignment
 from reviews.screening import screening_prefetch
-from reviews.selectors import build_rows
+from reviews.selectors import build_rows, decision_in_force, with_decision_in_force
 from sites.access import can_see_internal, get_site_for, sites_visible_to
 from sites.models import SiteFocusArea
 
@@ -198,43 +198,23 @@ class FollowUpViewSet(ListRetrieveViewSet):
 
 def with_soi_data(queryset):
     """What the SOI rows read, in seven queries for any number of rows: the SOIs (with the
-    decision in force as two columns), the five relations screening reads
+    decision in force as columns), the five relations screening reads
     (reviews.screening.screening_prefetch) and the assignments with their reviews.
 
-    The queue's `with_review_data` takes eight: it also loads each reviewer and each
-    decision row, which the API does not show. The rows are still built by the queue's
-    own `build_rows`, so status, screening and scores are the queue's.
+    The rows are built by the queue's own `build_rows`, so status, screening and scores
+    are the queue's; the whole screening is built here (the queue's pages show only its
+    cached summary), since the API gives every check and its reasons.
     """
-    # At most one decision per SOI is in force (a unique constraint on reversed_at null).
-    in_force = Decision.objects.filter(application=OuterRef("pk"), reversed_at=None)
     return (
-        screening_prefetch(queryset)
+        with_decision_in_force(screening_prefetch(queryset))
         # The frozen copy made at submission is the largest column and nothing here reads it.
         .defer("snapshot")
-        .annotate(
-            decision_in_force_id=Subquery(in_force.values("pk")[:1]),
-            decision_released_at=Subquery(in_force.values("released_at")[:1]),
-        )
         .prefetch_related(
             Prefetch(
                 "review_assignments", queryset=ReviewAssignment.objects.select_related("review")
             )
         )
     )
-
-
-def _decision_in_force(application) -> list[Decision]:
-    """`decisions_in_force` as build_rows reads it: the status needs only whether there is
-    one and whether it was released."""
-    if application.decision_in_force_id is None:
-        return []
-    return [
-        Decision(
-            pk=application.decision_in_force_id,
-            application_id=application.pk,
-            released_at=application.decision_released_at,
-        )
-    ]
 
 
 # Token scope `sois`, or a session; staff who may see SOIs on the review pages
@@ -253,7 +233,7 @@ class SoiViewSet(ListRetrieveViewSet):
     def rows(self, applications):
         user = self.request.user
         for application in applications:
-            application.decisions_in_force = _decision_in_force(application)
+            application.decisions_in_force = decision_in_force(application)
         rows = build_rows(applications, user)
         for row in rows:
             # The review pages' rule, decided on the loaded row (no query per SOI).

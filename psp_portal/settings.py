@@ -187,6 +187,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": _database_cache, "database": _database_cache}
+# Screening summaries of the list pages (reviews.screening_summaries): each process keeps
+# its own, keyed by every input, so an entry is never stale and a read costs no query or
+# round trip. About 1 KB each; 20,000 cover a few cycles of SOIs.
+SCREENING_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "screening-summaries",
+    "TIMEOUT": 7 * 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
+CACHES["screening"] = SCREENING_CACHE
 
 # Database-backed sessions work across several web machines.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -37,3 +37,4 @@ CACHES["database"] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "django_cache",
 }
+CACHES["screening"] = SCREENING_CACHE  # per process already; cleared before each test

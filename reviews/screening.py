@@ -63,6 +63,10 @@ class Screening:
         return RESULT_LABELS[self.result]
 
     @property
+    def overridden(self) -> bool:
+        return self.override is not None
+
+    @property
     def passed(self) -> bool:
         """Not failed: a decision may be recorded (attention items are for staff to weigh)."""
         return self.result != FAIL
@@ -72,16 +76,14 @@ class Screening:
         return self.rates[-1] if self.rates else None
 
 
-def screening_prefetch(queryset):
-    """Load everything screening reads, in a fixed number of queries."""
+def screening_lookups() -> list[Prefetch]:
+    """The related rows screening reads, one query each (see `screening_prefetch`)."""
     from .models import ScreeningOverride
 
     # Each related model orders by "application" first, which orders by the SOI's own
     # ordering: every prefetch query joined the SOIs again and compiled that join. Rows
     # are grouped per SOI here, so the SOI's id gives the same order within each SOI.
-    return queryset.select_related(
-        "cycle__national_rate", "jurisdiction", "certification"
-    ).prefetch_related(
+    return [
         Prefetch("contacts", queryset=Contact.objects.order_by("application_id", "role")),
         Prefetch("crime_figures", queryset=CrimeFigures.objects.order_by("application_id", "year")),
         Prefetch(
@@ -98,7 +100,16 @@ def screening_prefetch(queryset):
                 "overridden_at", "pk"
             ),
         ),
-    )
+    ]
+
+
+# What screening reads through the SOI's own row.
+SCREENING_JOINS = ("cycle__national_rate", "jurisdiction", "certification")
+
+
+def screening_prefetch(queryset):
+    """Load everything screening reads, in a fixed number of queries."""
+    return queryset.select_related(*SCREENING_JOINS).prefetch_related(*screening_lookups())
 
 
 def check_complete(application) -> Check:

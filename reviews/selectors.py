@@ -15,6 +15,7 @@ from psp_portal.pagination import CappedPaginator
 from .access import queue_applications_for
 from .models import MAX_TOTAL, Decision, Review, ReviewAssignment
 from .screening import RESULT_ORDER, Screening, screen, screening_prefetch
+from .screening_summaries import ScreeningSummary, summaries_for, with_summary_inputs
 
 # Internal review states shown to staff (never to applicants).
 UNASSIGNED, IN_REVIEW, REVIEWED, DECIDED, RELEASED, WITHDRAWN = (
@@ -67,7 +68,8 @@ def applicant_stage(application) -> ApplicantStatus | None:
 @dataclass
 class QueueRow:
     application: Application
-    screening: Screening
+    # The whole screening on the review page and in the API; its summary on list pages.
+    screening: Screening | ScreeningSummary
     assignments: list
     reviews: list  # submitted reviews
     decision: Decision | None
@@ -137,6 +139,56 @@ def with_review_data(queryset):
     )
 
 
+def with_list_data(queryset):
+    """What the queue and slate rows read, in a fixed number of queries: the SOIs (with
+    what their cached screening summary is keyed by, and the decision in force as three
+    columns) and the assignments with their reviews. Screening comes from `summaries_for`."""
+    return with_decision_in_force(
+        with_summary_inputs(queryset.select_related("jurisdiction"))
+    ).prefetch_related(
+        Prefetch(
+            "review_assignments",
+            queryset=ReviewAssignment.objects.select_related("review").order_by(
+                "application_id", "assigned_at"
+            ),
+        )
+    )
+
+
+def with_decision_in_force(queryset):
+    """The decision in force (at most one per SOI: a unique constraint on reversed_at
+    null) as columns, where a row needs only its outcome and release: no query of its own.
+    `decision_in_force` rebuilds it."""
+    in_force = Decision.objects.filter(application=OuterRef("pk"), reversed_at=None)
+    return queryset.annotate(
+        decision_in_force_id=Subquery(in_force.values("pk")[:1]),
+        decision_outcome=Subquery(in_force.values("outcome")[:1]),
+        decision_released_at=Subquery(in_force.values("released_at")[:1]),
+    )
+
+
+def decision_in_force(application) -> list[Decision]:
+    """`decisions_in_force` as `build_rows` reads it, from `with_decision_in_force`."""
+    if application.decision_in_force_id is None:
+        return []
+    return [
+        Decision(
+            pk=application.decision_in_force_id,
+            application_id=application.pk,
+            outcome=application.decision_outcome,
+            released_at=application.decision_released_at,
+        )
+    ]
+
+
+def list_rows(applications, user=None) -> list[QueueRow]:
+    """Rows for the list pages: SOIs loaded with `with_list_data`, screening summarized."""
+    applications = list(applications)
+    for application in applications:
+        application.decisions_in_force = decision_in_force(application)
+    return build_rows(applications, user, screenings=summaries_for(applications))
+
+
 def with_review_detail(queryset):
     """What one SOI's review page shows: `with_review_data`, plus every decision (reversed
     ones too) and who reopened a review, so the page needs no further queries."""
@@ -159,7 +211,9 @@ def detail_row(application, user) -> QueueRow:
     return build_rows([application], user)[0]
 
 
-def build_rows(applications, user=None) -> list[QueueRow]:
+def build_rows(applications, user=None, *, screenings=None) -> list[QueueRow]:
+    """Rows of SOIs loaded with `with_review_data` (each screened here), or with
+    `with_list_data` and their `screenings` summaries by id."""
     rows = []
     for application in applications:
         assignments = list(application.review_assignments.all())
@@ -173,7 +227,9 @@ def build_rows(applications, user=None) -> list[QueueRow]:
         rows.append(
             QueueRow(
                 application=application,
-                screening=screen(application),
+                screening=(
+                    screenings[application.pk] if screenings is not None else screen(application)
+                ),
                 assignments=assignments,
                 reviews=reviews,
                 decision=decisions[0] if decisions else None,
@@ -285,8 +341,8 @@ def slate_counts(cycle, user) -> dict:
 
 def _rows_in_order(ids: list[int], user) -> list[QueueRow]:
     """Rows (screened, with reviews and decisions) for these SOIs only, in `ids` order."""
-    loaded = {a.pk: a for a in with_review_data(Application.objects.filter(pk__in=ids))}
-    return build_rows([loaded[pk] for pk in ids if pk in loaded], user)
+    loaded = {a.pk: a for a in with_list_data(Application.objects.filter(pk__in=ids))}
+    return list_rows([loaded[pk] for pk in ids if pk in loaded], user)
 
 
 def slate_page(cycle, user, page_number, per_page: int, total: int) -> Page:
@@ -302,4 +358,10 @@ def slate_page(cycle, user, page_number, per_page: int, total: int) -> Page:
 def slate_rows(cycle, user) -> list[QueueRow]:
     """The whole ranked slate (the PDF, built in a worker, lists every SOI)."""
     ids = list(slate_queryset(cycle, user).values_list("pk", flat=True))
-    return _rows_in_order(ids, user)
+    rows = _rows_in_order(ids, user)
+    # The PDF names who decided and why: the whole decisions in force, one more query.
+    in_force = Decision.objects.filter(application_id__in=ids, reversed_at=None)
+    decisions = {d.application_id: d for d in in_force.select_related("decided_by")}
+    for row in rows:
+        row.decision = decisions.get(row.application.pk)
+    return rows

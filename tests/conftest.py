@@ -111,10 +111,12 @@ def _restore_migrated_data_at_end(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters and used TOTP codes live in the cache: start each test clean."""
-    from django.core.cache import cache
+    """Rate-limit counters and used TOTP codes live in the cache: start each test clean.
+    So do screening summaries (their own cache), whose SOI ids repeat between tests."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["screening"].clear()
     yield
 
 

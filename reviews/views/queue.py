@@ -13,7 +13,7 @@ from .. import access
 from ..filters import QueueFilter
 from ..forms import BulkAssignForm
 from ..screening import RESULT_LABELS
-from ..selectors import build_rows, queue_page, sort_rows, with_review_data
+from ..selectors import list_rows, queue_page, sort_rows, with_list_data
 from ..services import ReviewError, reviewers_assign_bulk
 from .common import require
 
@@ -70,8 +70,8 @@ def queue(request):
     if paged is not None:
         page, sort = paged
     else:
-        applications = with_review_data(queue_filter.qs)
-        rows = queue_filter.python_filters(build_rows(applications, request.user))
+        applications = with_list_data(queue_filter.qs)
+        rows = queue_filter.python_filters(list_rows(applications, request.user))
         rows, sort = sort_rows(rows, requested_sort)
         if request.GET.get("format") == "csv":
             return _export_csv(rows)

@@ -15,13 +15,13 @@ RELATED_TABLES = (
     "applications_letter",
     "applications_iceanswer",
     "reviews_reviewassignment",
-    "reviews_decision",
-)
+)  # the decision in force is read as columns of the SOI query (selectors.with_decision_in_force)
 
 
 def test_queue_prefetches_do_not_join_the_sois_for_their_order(client, selecting_official):
     ApplicationFactory.create_batch(2, submitted=True)
     client.force_login(selecting_official)
+    # A first visit: the screening summaries are not cached yet, so the rows are screened.
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(reverse("reviews:queue")).status_code == 200
     prefetches = [

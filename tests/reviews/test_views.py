@@ -444,7 +444,7 @@ def test_queue_builds_rows_for_one_page_only(
     monkeypatch.setattr(
         selectors,
         "build_rows",
-        lambda apps, user=None: built.append(len(apps)) or real_build_rows(apps, user),
+        lambda apps, user=None, **kw: built.append(len(apps)) or real_build_rows(apps, user, **kw),
     )
     client.force_login(selecting_official)
     url = reverse("reviews:queue")
