@@ -10,7 +10,7 @@ import tempfile
 os.environ.setdefault("DJANGO_ENV", "test")
 
 from .settings import *  # noqa: E402,F403
-from .settings import REDIS_URL  # noqa: E402
+from .settings import REDIS_URL, SCREENING_CACHE  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
