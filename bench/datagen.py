@@ -45,7 +45,15 @@ from engagements.models import Engagement, FollowUpAction, NarrativeUpdate
 from outcomes.models import OutcomeYear
 from program.districts import JUDICIAL_DISTRICTS
 from program.focus_areas import FocusArea
-from reviews.models import CRITERION_KEYS, ConflictDeclaration, Decision, Review, ReviewAssignment
+from reviews.models import (
+    CRITERION_KEYS,
+    ConflictDeclaration,
+    Decision,
+    Review,
+    ReviewAssignment,
+    ScoreSummary,
+)
+from reviews.scores import score_summaries_rebuild
 from sites.models import Goal, Site, SiteFocusArea, SiteLiaisonAssignment, SitePhase, TeamMember
 
 EMAIL_DOMAIN = "bench.example.gov"
@@ -351,6 +359,8 @@ def generate(*, scale: int = 1, seed: int = 1) -> Summary:
             )
         _bulk(ConflictDeclaration, declarations, summary)
         _bulk(Review, reviews, summary)
+        # bulk_create sends no signals: the averages the slate ranks by, as the receiver keeps them.
+        summary.add(ScoreSummary._meta.label, score_summaries_rebuild())
 
         # Decisions on the closed cycles: the selected ones become sites.
         decisions, selected = [], []

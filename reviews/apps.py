@@ -10,6 +10,7 @@ class ReviewsConfig(AppConfig):
         # review data (see applications.extensions).
         from applications import extensions
 
+        from . import receivers  # noqa: F401 (connects the score summary receivers)
         from .access import declaration_url_for, narrow_for_reviewer_reading
         from .selectors import applicant_stage, with_applicant_stage
 
