@@ -124,6 +124,9 @@ class Engagement(ChoiceLabelsMixin, models.Model):
             models.Index(
                 fields=["status", "start_date", "hours"], name="engagement_status_hours_idx"
             ),
+            # The ids of a liaison's engagements (workspace's overdue count) read from the
+            # index alone: a few thousand entries instead of every engagement's row.
+            models.Index(fields=["site", "status", "id"], name="engagement_site_ids_idx"),
         ]
 
     def __str__(self):
@@ -165,7 +168,15 @@ class FollowUpAction(models.Model):
             # The workspace's overdue list walks open actions by due date.
             models.Index(
                 fields=["due_date", "id"], condition=Q(done=False), name="followup_open_due_idx"
-            )
+            ),
+            # The workspace's overdue count and list look up each of the liaison's
+            # engagements here (index only), so they cost the same however many open
+            # follow-ups other liaisons have.
+            models.Index(
+                fields=["engagement", "due_date", "id"],
+                condition=Q(done=False),
+                name="followup_open_engagement_idx",
+            ),
         ]
 
     def __str__(self):

@@ -178,8 +178,9 @@ class _SubqueryCount(Subquery):
 def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict:
     """The liaison's week: their sites, what is coming, what is late, who is quiet.
 
-    Each list holds at most `limit` rows; `counts` gives the exact totals (one query),
-    so the page says "and N more" and links to the full filtered list.
+    Each list holds at most `limit` rows; `counts` gives the exact totals, so the page
+    says "and N more" and links to the full filtered list. A list that fits in `limit`
+    is its own count; the others are counted together in one query.
     """
     today = today or timezone.localdate()
     my_sites = with_year_figures(
@@ -196,30 +197,55 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
         .select_related("site__jurisdiction")
         .order_by("start_date", "pk")
     )
-    overdue = (
-        FollowUpAction.objects.filter(
-            engagement__site__liaison=user, done=False, due_date__lt=today
-        )
-        .exclude(engagement__status=Engagement.Status.CANCELLED)
-        .select_related("engagement__site__jurisdiction")
-        .order_by("due_date", "pk")
+    # From the liaison's engagements to their open follow-ups (index-only lookups in
+    # followup_open_engagement_idx): walking every open follow-up by due date and
+    # dropping other liaisons' would cost more the more liaisons there are.
+    engagements = Engagement.objects.filter(site__liaison=user).exclude(
+        status=Engagement.Status.CANCELLED
     )
+    overdue = FollowUpAction.objects.filter(
+        engagement__in=engagements.values("pk"), done=False, due_date__lt=today
+    ).order_by("due_date", "pk")
     quiet_since = today - datetime.timedelta(days=60)
-    quiet = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
-        Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
-    )
-    lists = {"my_sites": my_sites, "upcoming": upcoming, "overdue": overdue, "quiet": quiet}
-    counts = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            **{name: _SubqueryCount(rows.order_by().values("pk")) for name, rows in lists.items()}
+
+    # One row more than shown tells whether a list was cut.
+    rows = {
+        "my_sites": list(my_sites[: limit + 1]),
+        "upcoming": list(upcoming[: limit + 1]),
+        # Ids first, then the rows with their engagement, site and jurisdiction.
+        "overdue": list(
+            FollowUpAction.objects.filter(pk__in=overdue.values("pk")[: limit + 1])
+            .select_related("engagement__site__jurisdiction")
+            .order_by("due_date", "pk")
+        ),
+    }
+    lists = {"my_sites": my_sites, "upcoming": upcoming, "overdue": overdue}
+    if len(rows["my_sites"]) <= limit:
+        # Every site of the liaison is at hand: pick the quiet ones here rather than
+        # ask the database again (the same rule as the query below).
+        rows["quiet"] = [
+            site
+            for site in rows["my_sites"]
+            if site.phase != Site.Phase.GRADUATED
+            and (site.last_engagement_on is None or site.last_engagement_on < quiet_since)
+        ]
+    else:
+        lists["quiet"] = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
+            Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
         )
-        .values(*lists)
-        .get()
-    )
-    result = {name: list(rows[:limit]) for name, rows in lists.items()}
+        rows["quiet"] = list(lists["quiet"][: limit + 1])
+    counts = {name: len(found) for name, found in rows.items()}
+    cut = [name for name in lists if counts[name] > limit]
+    if cut:
+        counts.update(
+            User.objects.filter(pk=user.pk)
+            .annotate(**{name: _SubqueryCount(lists[name].order_by().values("pk")) for name in cut})
+            .values(*cut)
+            .get()
+        )
+    result = {name: found[:limit] for name, found in rows.items()}
     result["counts"] = counts
-    result["more"] = {name: max(counts[name] - len(result[name]), 0) for name in lists}
+    result["more"] = {name: counts[name] - len(result[name]) for name in rows}
     result["today"] = today
     result["upcoming_until"] = today + datetime.timedelta(days=30)
     return result

@@ -72,6 +72,18 @@ def test_workspace_lists_are_right_on_known_data(liaison, known_data):
     assert amarillo.engagements_this_year == 1
 
 
+def test_workspace_cut_lists_count_the_same_rows(liaison, known_data):
+    # With one row a list, every list is cut: the quiet sites come from their own query
+    # and the totals from the counts query instead of the rows at hand.
+    space = workspace_for(liaison, today=TODAY, limit=1)
+    assert [s.jurisdiction.name for s in space["my_sites"]] == ["Amarillo"]
+    assert [s.jurisdiction.name for s in space["quiet"]] == ["Baltimore"]
+    assert [e.title for e in space["upcoming"]] == ["Soon"]
+    assert space["overdue"] == [known_data["late"]]
+    assert space["counts"] == {"my_sites": 3, "upcoming": 2, "overdue": 1, "quiet": 1}
+    assert space["more"] == {"my_sites": 2, "upcoming": 1, "overdue": 0, "quiet": 0}
+
+
 def test_workspace_page_for_liaison(client, liaison, known_data):
     client.force_login(liaison)
     response = client.get(reverse("sites:workspace"))
