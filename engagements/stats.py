@@ -3,7 +3,7 @@ engagement reports (read-only selectors)."""
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -166,6 +166,9 @@ def program_figures(*, year: int) -> dict:
 
 
 WORKSPACE_LIST_SIZE = 25
+# A list of up to this many rows (ids, for the overdue follow-ups) is counted from what
+# the page reads anyway; a longer one is counted by the database.
+WORKSPACE_COUNTED_FROM_ROWS = 1000
 
 
 class _SubqueryCount(Subquery):
@@ -179,12 +182,16 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
     """The liaison's week: their sites, what is coming, what is late, who is quiet.
 
     Each list holds at most `limit` rows; `counts` gives the exact totals, so the page
-    says "and N more" and links to the full filtered list. A list that fits in `limit`
-    is its own count; the others are counted together in one query.
+    says "and N more" and links to the full filtered list. Most totals are the length
+    of what is read for the page; the others are counted together in one query.
     """
     today = today or timezone.localdate()
+    # Only the columns the page shows: the rows are built in Python on every visit.
     my_sites = with_year_figures(
-        Site.objects.in_program().filter(liaison=user).select_related("jurisdiction"),
+        Site.objects.in_program()
+        .filter(liaison=user)
+        .select_related("jurisdiction")
+        .only("cohort_year", "phase", "jurisdiction__name", "jurisdiction__state"),
         year=today.year,
     ).order_by("jurisdiction__name", "pk")
     upcoming = (
@@ -194,7 +201,8 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
             start_date__gte=today,
             start_date__lte=today + datetime.timedelta(days=30),
         )
-        .select_related("site__jurisdiction")
+        .only("title", "start_date")
+        .annotate(jurisdiction_name=F("site__jurisdiction__name"))
         .order_by("start_date", "pk")
     )
     # From the liaison's engagements to their open follow-ups (index-only lookups in
@@ -208,44 +216,66 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
     ).order_by("due_date", "pk")
     quiet_since = today - datetime.timedelta(days=60)
 
-    # One row more than shown tells whether a list was cut.
-    rows = {
-        "my_sites": list(my_sites[: limit + 1]),
-        "upcoming": list(upcoming[: limit + 1]),
-        # Ids first, then the rows with their engagement, site and jurisdiction.
-        "overdue": list(
-            FollowUpAction.objects.filter(pk__in=overdue.values("pk")[: limit + 1])
-            .select_related("engagement__site__jurisdiction")
-            .order_by("due_date", "pk")
-        ),
-    }
-    lists = {"my_sites": my_sites, "upcoming": upcoming, "overdue": overdue}
-    if len(rows["my_sites"]) <= limit:
+    most = WORKSPACE_COUNTED_FROM_ROWS
+    sites = list(my_sites[: limit + 1])  # one row more than shown tells a cut list
+    coming = list(upcoming[: most + 1])
+    # The overdue ids in one pass (their number is the total), then the rows shown.
+    overdue_ids = list(overdue.values_list("pk", flat=True)[: most + 1])
+    late = list(
+        FollowUpAction.objects.filter(pk__in=overdue_ids[:limit])
+        .only("engagement_id", "description", "owner", "due_date")
+        .annotate(
+            engagement_title=F("engagement__title"),
+            jurisdiction_name=F("engagement__site__jurisdiction__name"),
+        )
+        .order_by("due_date", "pk")
+        if overdue_ids
+        else []
+    )
+    quiet = None
+    if len(sites) <= limit:
         # Every site of the liaison is at hand: pick the quiet ones here rather than
         # ask the database again (the same rule as the query below).
-        rows["quiet"] = [
+        calm = [
             site
-            for site in rows["my_sites"]
+            for site in sites
             if site.phase != Site.Phase.GRADUATED
             and (site.last_engagement_on is None or site.last_engagement_on < quiet_since)
         ]
     else:
-        lists["quiet"] = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
+        quiet = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
             Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
         )
-        rows["quiet"] = list(lists["quiet"][: limit + 1])
-    counts = {name: len(found) for name, found in rows.items()}
-    cut = [name for name in lists if counts[name] > limit]
+        calm = list(quiet[: limit + 1])
+
+    read = {  # name: (query, what was read, how many rows make a complete read)
+        "my_sites": (my_sites, sites, limit),
+        "upcoming": (upcoming, coming, most),
+        "overdue": (overdue, overdue_ids, most),
+        "quiet": (quiet, calm, limit),
+    }
+    counts = {name: len(found) for name, (_query, found, _most) in read.items()}
+    cut = {name: query for name, (query, found, full) in read.items() if len(found) > full}
     if cut:
         counts.update(
             User.objects.filter(pk=user.pk)
-            .annotate(**{name: _SubqueryCount(lists[name].order_by().values("pk")) for name in cut})
+            .annotate(
+                **{
+                    name: _SubqueryCount(query.order_by().values("pk"))
+                    for name, query in cut.items()
+                }
+            )
             .values(*cut)
             .get()
         )
-    result = {name: found[:limit] for name, found in rows.items()}
+    result = {
+        "my_sites": sites[:limit],
+        "upcoming": coming[:limit],
+        "overdue": late,
+        "quiet": calm[:limit],
+    }
+    result["more"] = {name: counts[name] - len(result[name]) for name in read}
     result["counts"] = counts
-    result["more"] = {name: counts[name] - len(result[name]) for name in rows}
     result["today"] = today
     result["upcoming_until"] = today + datetime.timedelta(days=30)
     return result
