@@ -166,8 +166,8 @@ def program_figures(*, year: int) -> dict:
 
 
 WORKSPACE_LIST_SIZE = 25
-# A list of up to this many rows (ids, for the overdue follow-ups) is counted from what
-# the page reads anyway; a longer one is counted by the database.
+# The workspace counts a list of up to this many rows from the rows it reads; a longer
+# one (a liaison with a thousand sites) is counted by the database.
 WORKSPACE_COUNTED_FROM_ROWS = 1000
 
 
@@ -216,10 +216,11 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
     ).order_by("due_date", "pk")
     quiet_since = today - datetime.timedelta(days=60)
 
+    # Up to `most` rows of each list (ids of the overdue follow-ups) are read, so their
+    # number is the total; one row more tells a list that is counted by the database.
     most = WORKSPACE_COUNTED_FROM_ROWS
-    sites = list(my_sites[: limit + 1])  # one row more than shown tells a cut list
+    sites = list(my_sites[: most + 1])
     coming = list(upcoming[: most + 1])
-    # The overdue ids in one pass (their number is the total), then the rows shown.
     overdue_ids = list(overdue.values_list("pk", flat=True)[: most + 1])
     late = list(
         FollowUpAction.objects.filter(pk__in=overdue_ids[:limit])
@@ -232,10 +233,12 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
         if overdue_ids
         else []
     )
-    quiet = None
-    if len(sites) <= limit:
-        # Every site of the liaison is at hand: pick the quiet ones here rather than
-        # ask the database again (the same rule as the query below).
+    quiet = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
+        Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
+    )
+    if len(sites) <= most:
+        # Every site of the liaison is at hand: pick the quiet ones by the same rule
+        # rather than ask the database again.
         calm = [
             site
             for site in sites
@@ -243,28 +246,16 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
             and (site.last_engagement_on is None or site.last_engagement_on < quiet_since)
         ]
     else:
-        quiet = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
-            Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
-        )
-        calm = list(quiet[: limit + 1])
+        calm = list(quiet[: most + 1])
 
-    read = {  # name: (query, what was read, how many rows make a complete read)
-        "my_sites": (my_sites, sites, limit),
-        "upcoming": (upcoming, coming, most),
-        "overdue": (overdue, overdue_ids, most),
-        "quiet": (quiet, calm, limit),
-    }
-    counts = {name: len(found) for name, (_query, found, _most) in read.items()}
-    cut = {name: query for name, (query, found, full) in read.items() if len(found) > full}
+    lists = {"my_sites": my_sites, "upcoming": upcoming, "overdue": overdue, "quiet": quiet}
+    read = {"my_sites": sites, "upcoming": coming, "overdue": overdue_ids, "quiet": calm}
+    counts = {name: len(found) for name, found in read.items()}
+    cut = [name for name in lists if counts[name] > most]
     if cut:
         counts.update(
             User.objects.filter(pk=user.pk)
-            .annotate(
-                **{
-                    name: _SubqueryCount(query.order_by().values("pk"))
-                    for name, query in cut.items()
-                }
-            )
+            .annotate(**{name: _SubqueryCount(lists[name].order_by().values("pk")) for name in cut})
             .values(*cut)
             .get()
         )
