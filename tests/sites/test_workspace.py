@@ -39,7 +39,9 @@ def known_data(liaison):
     EngagementFactory(site=quiet, planned=True, start_date=_day(31), title="Too far")
     EngagementFactory(site=active, planned=True, start_date=_day(-1), title="Yesterday, not logged")
     EngagementFactory(site=others, planned=True, start_date=_day(3), title="Not mine")
-    EngagementFactory(site=active, cancelled=True, start_date=_day(4), title="Cancelled")
+    cancelled = EngagementFactory(
+        site=active, cancelled=True, start_date=_day(4), title="Cancelled"
+    )
 
     late = FollowUpAction.objects.create(
         engagement=soon, description="Send MOU", owner="Chief", due_date=_day(-1)
@@ -50,6 +52,10 @@ def known_data(liaison):
     FollowUpAction.objects.create(
         engagement=soon, description="Due today", owner="Chief", due_date=TODAY
     )
+    FollowUpAction.objects.create(
+        engagement=cancelled, description="Of a cancelled engagement", owner="Chief",
+        due_date=_day(-3),
+    )  # fmt: skip
     FollowUpAction.objects.create(
         engagement=EngagementFactory(site=others), description="Other liaison's",
         owner="X", due_date=_day(-9),
