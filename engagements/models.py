@@ -124,6 +124,9 @@ class Engagement(ChoiceLabelsMixin, models.Model):
             models.Index(
                 fields=["status", "start_date", "hours"], name="engagement_status_hours_idx"
             ),
+            # The ids of a liaison's engagements (the workspace's overdue follow-ups) read
+            # from the index alone: a few thousand entries, not every engagement's row.
+            models.Index(fields=["site", "status", "id"], name="engagement_site_ids_idx"),
         ]
 
     def __str__(self):
@@ -162,10 +165,18 @@ class FollowUpAction(models.Model):
     class Meta:
         ordering = ["due_date", "pk"]
         indexes = [
-            # The workspace's overdue list walks open actions by due date.
+            # Open actions by due date (the engagement list's ?overdue=true).
             models.Index(
                 fields=["due_date", "id"], condition=Q(done=False), name="followup_open_due_idx"
-            )
+            ),
+            # The workspace looks up each of the liaison's engagements here (index only)
+            # for its overdue follow-ups, so the page costs the same however many open
+            # follow-ups other liaisons have.
+            models.Index(
+                fields=["engagement", "due_date", "id"],
+                condition=Q(done=False),
+                name="followup_open_engagement_idx",
+            ),
         ]
 
     def __str__(self):

@@ -3,7 +3,7 @@ engagement reports (read-only selectors)."""
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -166,6 +166,9 @@ def program_figures(*, year: int) -> dict:
 
 
 WORKSPACE_LIST_SIZE = 25
+# The workspace counts a list of up to this many rows from the rows it reads; a longer
+# one (a liaison with a thousand sites) is counted by the database.
+WORKSPACE_COUNTED_FROM_ROWS = 1000
 
 
 class _SubqueryCount(Subquery):
@@ -178,12 +181,17 @@ class _SubqueryCount(Subquery):
 def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict:
     """The liaison's week: their sites, what is coming, what is late, who is quiet.
 
-    Each list holds at most `limit` rows; `counts` gives the exact totals (one query),
-    so the page says "and N more" and links to the full filtered list.
+    Each list holds at most `limit` rows; `counts` gives the exact totals, so the page
+    says "and N more" and links to the full filtered list. Most totals are the length
+    of what is read for the page; the others are counted together in one query.
     """
     today = today or timezone.localdate()
+    # Only the columns the page shows: the rows are built in Python on every visit.
     my_sites = with_year_figures(
-        Site.objects.in_program().filter(liaison=user).select_related("jurisdiction"),
+        Site.objects.in_program()
+        .filter(liaison=user)
+        .select_related("jurisdiction")
+        .only("cohort_year", "phase", "jurisdiction__name", "jurisdiction__state"),
         year=today.year,
     ).order_by("jurisdiction__name", "pk")
     upcoming = (
@@ -193,33 +201,72 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
             start_date__gte=today,
             start_date__lte=today + datetime.timedelta(days=30),
         )
-        .select_related("site__jurisdiction")
+        .only("title", "start_date")
+        .annotate(jurisdiction_name=F("site__jurisdiction__name"))
         .order_by("start_date", "pk")
     )
-    overdue = (
-        FollowUpAction.objects.filter(
-            engagement__site__liaison=user, done=False, due_date__lt=today
-        )
-        .exclude(engagement__status=Engagement.Status.CANCELLED)
-        .select_related("engagement__site__jurisdiction")
-        .order_by("due_date", "pk")
+    # From the liaison's engagements to their open follow-ups (index-only lookups in
+    # followup_open_engagement_idx): walking every open follow-up by due date and
+    # dropping other liaisons' would cost more the more liaisons there are.
+    engagements = Engagement.objects.filter(site__liaison=user).exclude(
+        status=Engagement.Status.CANCELLED
     )
+    overdue = FollowUpAction.objects.filter(
+        engagement__in=engagements.values("pk"), done=False, due_date__lt=today
+    ).order_by("due_date", "pk")
     quiet_since = today - datetime.timedelta(days=60)
+
+    # Up to `most` rows of each list (ids of the overdue follow-ups) are read, so their
+    # number is the total; one row more tells a list that is counted by the database.
+    most = WORKSPACE_COUNTED_FROM_ROWS
+    sites = list(my_sites[: most + 1])
+    coming = list(upcoming[: most + 1])
+    overdue_ids = list(overdue.values_list("pk", flat=True)[: most + 1])
+    late = list(
+        FollowUpAction.objects.filter(pk__in=overdue_ids[:limit])
+        .only("engagement_id", "description", "owner", "due_date")
+        .annotate(
+            engagement_title=F("engagement__title"),
+            jurisdiction_name=F("engagement__site__jurisdiction__name"),
+        )
+        .order_by("due_date", "pk")
+        if overdue_ids
+        else []
+    )
     quiet = my_sites.exclude(phase=Site.Phase.GRADUATED).filter(
         Q(last_engagement_on__isnull=True) | Q(last_engagement_on__lt=quiet_since)
     )
+    if len(sites) <= most:
+        # Every site of the liaison is at hand: pick the quiet ones by the same rule
+        # rather than ask the database again.
+        calm = [
+            site
+            for site in sites
+            if site.phase != Site.Phase.GRADUATED
+            and (site.last_engagement_on is None or site.last_engagement_on < quiet_since)
+        ]
+    else:
+        calm = list(quiet[: most + 1])
+
     lists = {"my_sites": my_sites, "upcoming": upcoming, "overdue": overdue, "quiet": quiet}
-    counts = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            **{name: _SubqueryCount(rows.order_by().values("pk")) for name, rows in lists.items()}
+    read = {"my_sites": sites, "upcoming": coming, "overdue": overdue_ids, "quiet": calm}
+    counts = {name: len(found) for name, found in read.items()}
+    cut = [name for name in lists if counts[name] > most]
+    if cut:
+        counts.update(
+            User.objects.filter(pk=user.pk)
+            .annotate(**{name: _SubqueryCount(lists[name].order_by().values("pk")) for name in cut})
+            .values(*cut)
+            .get()
         )
-        .values(*lists)
-        .get()
-    )
-    result = {name: list(rows[:limit]) for name, rows in lists.items()}
+    result = {
+        "my_sites": sites[:limit],
+        "upcoming": coming[:limit],
+        "overdue": late,
+        "quiet": calm[:limit],
+    }
+    result["more"] = {name: counts[name] - len(result[name]) for name in read}
     result["counts"] = counts
-    result["more"] = {name: max(counts[name] - len(result[name]), 0) for name in lists}
     result["today"] = today
     result["upcoming_until"] = today + datetime.timedelta(days=30)
     return result

@@ -35,6 +35,15 @@ def test_site_pages_keep_their_paths_and_names(name, args, path, view):
     assert match.view_name == name
 
 
+@pytest.mark.parametrize(
+    ("name", "ids"),
+    [("sites:detail", [7]), ("engagements:create", [12]), ("engagements:follow_up_done", [3, 45])],
+)
+def test_workspace_row_links_are_what_reverse_gives(name, ids):
+    # The workspace reverses each URL once and puts the row's ids into it.
+    assert site_pages._url_from_ids(name, ids=len(ids))(*ids) == reverse(name, args=ids)
+
+
 # --- can_log_for is the rule of sites_loggable_by, without a query ----------------------
 
 
