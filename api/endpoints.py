@@ -20,9 +20,7 @@ from outcomes.access import can_use_outcomes_page, get_outcome_for, outcomes_vis
 from outcomes.selectors import national_rates, rows_by_site, site_series
 from reports.access import get_report_for, reports_listed_for
 from reviews.access import can_see_other_scores, queue_applications_for
-from reviews.models import ReviewAssignment
-from reviews.screening import screening_prefetch
-from reviews.selectors import build_rows, decision_in_force, with_decision_in_force
+from reviews.selectors import list_rows, with_list_data
 from sites.access import can_see_internal, get_site_for, sites_visible_to
 from sites.models import SiteFocusArea
 
@@ -197,24 +195,13 @@ class FollowUpViewSet(ListRetrieveViewSet):
 
 
 def with_soi_data(queryset):
-    """What the SOI rows read, in seven queries for any number of rows: the SOIs (with the
-    decision in force as columns), the five relations screening reads
-    (reviews.screening.screening_prefetch) and the assignments with their reviews.
-
-    The rows are built by the queue's own `build_rows`, so status, screening and scores
-    are the queue's; the whole screening is built here (the queue's pages show only its
-    cached summary), since the API gives every check and its reasons.
-    """
-    return (
-        with_decision_in_force(screening_prefetch(queryset))
-        # The frozen copy made at submission is the largest column and nothing here reads it.
-        .defer("snapshot")
-        .prefetch_related(
-            Prefetch(
-                "review_assignments", queryset=ReviewAssignment.objects.select_related("review")
-            )
-        )
-    )
+    """What the SOI rows read: the queue's list rows (reviews.selectors.with_list_data:
+    the SOIs with the decision in force as columns, the assignments with their reviews),
+    so status, screening and scores are the queue's. Screening comes from the same
+    cached summaries, which keep each check and its reasons; SOIs not cached yet are
+    screened in five more queries for any number of rows."""
+    # The frozen copy made at submission is the largest column and nothing here reads it.
+    return with_list_data(queryset).defer("snapshot")
 
 
 # Token scope `sois`, or a session; staff who may see SOIs on the review pages
@@ -232,9 +219,7 @@ class SoiViewSet(ListRetrieveViewSet):
 
     def rows(self, applications):
         user = self.request.user
-        for application in applications:
-            application.decisions_in_force = decision_in_force(application)
-        rows = build_rows(applications, user)
+        rows = list_rows(applications, user)
         for row in rows:
             # The review pages' rule, decided on the loaded row (no query per SOI).
             row.extra["scores_visible"] = can_see_other_scores(

@@ -1,9 +1,10 @@
 """What the list pages show of screening, cached under everything screening reads.
 
 The queue and the slate show three things of each SOI's screening: the result, whether
-it was overridden, and the latest year's rate. Screening a page of 25 SOIs from the
-database took five prefetch queries and about half the page's time (issue 20), while
-the answer changes only when its inputs change. So the summary is cached, under a key
+it was overridden, and the latest year's rate; the API's SOI list also gives each check
+and its reasons. Screening a page of 25 SOIs from the database took five prefetch
+queries and about half the queue's time (issue 20), while the answer changes only when
+its inputs change. So the summary is cached, under a key
 made of every input that can change:
 
 - the SOI itself: its id, version, last update and the digest of the copy frozen at
@@ -36,12 +37,23 @@ CACHE_ALIAS = "screening"
 
 
 @dataclass(frozen=True)
+class CheckSummary:
+    key: str
+    title: str
+    result: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ScreeningSummary:
-    """A screening as the list pages read it (the review page reads the whole `Screening`)."""
+    """A screening as the lists read it: the queue and slate (result, override, latest
+    rate) and the API's SOI list (each check with its reasons). Plain values only, so
+    it can be cached; the review page reads the whole `Screening` (who overrode, why)."""
 
     result: str
     overridden: bool
     latest_rate: dict | None
+    checks: tuple[CheckSummary, ...]
 
     @property
     def result_label(self) -> str:
@@ -49,7 +61,11 @@ class ScreeningSummary:
 
     @classmethod
     def of(cls, screening: Screening) -> "ScreeningSummary":
-        return cls(screening.result, screening.overridden, screening.latest_rate)
+        checks = tuple(
+            CheckSummary(c.key, str(c.title), c.result, tuple(str(r) for r in c.reasons))
+            for c in screening.checks
+        )
+        return cls(screening.result, screening.overridden, screening.latest_rate, checks)
 
 
 def with_summary_inputs(queryset):

@@ -118,27 +118,6 @@ class QueueRow:
         return getattr(self.my_assignment, "review", None)
 
 
-def with_review_data(queryset):
-    """Everything the queue and slate show, in a fixed number of queries."""
-    # Orders by the SOI's id, not by "application" (Meta.ordering), which joined the
-    # SOIs again (see screening_prefetch): the same order within each SOI.
-    return screening_prefetch(queryset).prefetch_related(
-        Prefetch(
-            "review_assignments",
-            queryset=ReviewAssignment.objects.select_related("review", "reviewer").order_by(
-                "application_id", "assigned_at"
-            ),
-        ),
-        Prefetch(
-            "decisions",
-            queryset=Decision.objects.filter(reversed_at=None)
-            .select_related("decided_by")
-            .order_by("application_id", "-decided_at"),
-            to_attr="decisions_in_force",
-        ),
-    )
-
-
 def with_list_data(queryset):
     """What the queue and slate rows read, in a fixed number of queries: the SOIs (with
     what their cached screening summary is keyed by, and the decision in force as three
@@ -190,8 +169,9 @@ def list_rows(applications, user=None) -> list[QueueRow]:
 
 
 def with_review_detail(queryset):
-    """What one SOI's review page shows: `with_review_data`, plus every decision (reversed
-    ones too) and who reopened a review, so the page needs no further queries."""
+    """What one SOI's review page shows: its whole screening, every assignment with its
+    reviewer and review (and who reopened it), every decision (reversed ones too), so the
+    page needs no further queries."""
     return screening_prefetch(queryset).prefetch_related(
         Prefetch(
             "review_assignments",
@@ -212,8 +192,8 @@ def detail_row(application, user) -> QueueRow:
 
 
 def build_rows(applications, user=None, *, screenings=None) -> list[QueueRow]:
-    """Rows of SOIs loaded with `with_review_data` (each screened here), or with
-    `with_list_data` and their `screenings` summaries by id."""
+    """Rows of SOIs loaded with `with_review_detail` (each screened here), or with
+    `with_list_data` and their `screenings` summaries by id (`list_rows`)."""
     rows = []
     for application in applications:
         assignments = list(application.review_assignments.all())

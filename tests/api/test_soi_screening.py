@@ -1,8 +1,8 @@
 """The SOI endpoint's screening, status and scores are the review service's, for every
 kind of SOI: the endpoint loads its rows its own cheaper way (api.endpoints.with_soi_data)
 and builds screening and scores as plain data, so both are checked against the service
-run on a freshly fetched SOI (reviews.screening.screen) and the queue's own rows
-(reviews.selectors.build_rows over with_review_data).
+run on a freshly fetched SOI (reviews.screening.screen) and the review page's own row
+(reviews.selectors.detail_row over with_review_detail).
 """
 
 from decimal import Decimal
@@ -16,7 +16,7 @@ from api.serializers import ScoresSerializer, ScreeningSerializer
 from applications.models import Application, Certification, CrimeFigures, IceAnswer, Letter
 from reviews.models import ScreeningOverride
 from reviews.screening import screen
-from reviews.selectors import build_rows, with_review_data
+from reviews.selectors import detail_row, with_review_detail
 from tests.api.conftest import bearer, make_token
 from tests.conftest import make_staff
 from tests.factories import ApplicationFactory, CycleFactory
@@ -104,7 +104,8 @@ def test_soi_list_screening_status_and_scores_equal_the_services(client):
         # The service on the SOI fetched afresh, without any of the endpoint's loading.
         fresh = Application.objects.get(pk=soi.pk)
         assert got["screening"] == ScreeningSerializer(screen(fresh)).data, name
-        queue_row = build_rows(with_review_data(Application.objects.filter(pk=soi.pk)), official)
+        loaded = with_review_detail(Application.objects.filter(pk=soi.pk)).get()
+        queue_row = [detail_row(loaded, official)]
         assert got["review_status"] == queue_row[0].status, name
         expected_scores = ScoresSerializer(
             {
