@@ -23,6 +23,7 @@ from typing import NamedTuple
 ONE_DP = Decimal("0.1")
 HUNDRED = Decimal(100)
 POPULATION_MOVE_LIMIT = Decimal("0.10")
+_MOVE_NUMERATOR, _MOVE_DENOMINATOR = POPULATION_MOVE_LIMIT.as_integer_ratio()
 
 
 def _q(value: Decimal) -> Decimal:
@@ -62,7 +63,8 @@ def population_moved(population: int | None, previous: int | None) -> bool:
     """True when the population moved by more than 10% from the previous year's."""
     if not population or not previous:
         return False
-    return abs(Decimal(population - previous)) / Decimal(previous) > POPULATION_MOVE_LIMIT
+    # |change| / previous > limit, in integers (exact; called for every site-year).
+    return abs(population - previous) * _MOVE_DENOMINATOR > previous * _MOVE_NUMERATOR
 
 
 # YearInput and YearResult are named tuples rather than frozen dataclasses: as immutable,

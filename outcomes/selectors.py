@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import F
+
 from applications.models import NationalCrimeRate
 from sites.models import Site
 
@@ -70,12 +72,13 @@ class FigureRow(NamedTuple):
 
 
 def year_input(row: OutcomeYear | FigureRow) -> YearInput:
+    # year, offenses, population, counted, status (positional: built for every row).
     return YearInput(
-        year=row.year,
-        offenses=row.offenses,
-        population=row.population,
-        counted=row.status == OutcomeYear.Status.VERIFIED,
-        status=row.status,
+        row.year,
+        row.offenses,
+        row.population,
+        row.status == OutcomeYear.Status.VERIFIED,
+        row.status,
     )
 
 
@@ -114,20 +117,23 @@ def rows_by_site(sites: list[Site]) -> dict[int, list[OutcomeYear]]:
     return grouped
 
 
-def figures_by_site(sites: list[Site]) -> dict[int, list[FigureRow]]:
-    """`rows_by_site` as FigureRows: one query, and no model instance per row."""
+def figures_by_site(sites_qs) -> dict[int, list[FigureRow]]:
+    """`rows_by_site` for the sites of a queryset (read as a subquery), as FigureRows:
+    one query, and no model instance per row."""
     grouped: dict[int, list[FigureRow]] = defaultdict(list)
-    if not sites:
-        return grouped
-    rows = (
-        OutcomeYear.objects.filter(site__in=[s.pk for s in sites])
-        .order_by("site_id", "year")
-        .values_list("site_id", "year", "is_baseline", "status", "population", *OFFENSE_FIELDS)
+    # NULL when a count is missing, as OutcomeYear.offenses is None.
+    total = (
+        F(OFFENSE_FIELDS[0]) + F(OFFENSE_FIELDS[1]) + F(OFFENSE_FIELDS[2]) + F(OFFENSE_FIELDS[3])
     )
-    for site_id, year, is_baseline, status, population, *offenses in rows:
-        complete = population and None not in offenses
+    rows = (
+        OutcomeYear.objects.filter(site__in=sites_qs.order_by().values("pk"))
+        .annotate(total=total)
+        .order_by("site_id", "year")
+        .values_list("site_id", "year", "is_baseline", "status", "total", "population")
+    )
+    for site_id, year, is_baseline, status, total, population in rows:
         grouped[site_id].append(
-            FigureRow(year, is_baseline, status, sum(offenses) if complete else None, population)
+            FigureRow(year, is_baseline, status, total if population else None, population)
         )
     return grouped
 
@@ -172,7 +178,7 @@ def program_outcomes(
     export's counts, source and note).
     """
     sites = list(sites_qs.select_related("jurisdiction"))
-    grouped = rows_by_site(sites) if full_rows else figures_by_site(sites)
+    grouped = rows_by_site(sites) if full_rows else figures_by_site(sites_qs)
     national = national_rates()
     results = []
     for site in sites:

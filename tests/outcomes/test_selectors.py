@@ -52,7 +52,8 @@ def test_figure_rows_give_the_same_series_as_outcome_rows():
         aggravated_assault=4, population=210_000,
     )  # fmt: skip
     national = national_rates()
-    full, light = rows_by_site([site])[site.pk], figures_by_site([site])[site.pk]
+    full = rows_by_site([site])[site.pk]
+    light = figures_by_site(Site.objects.filter(pk=site.pk))[site.pk]
     assert [row.offenses for row in light] == [row.offenses for row in full]
     assert light[4].offenses is None and light[5].offenses == 10  # half-entered: no total
     assert site_series(site, light, national) == site_series(site, full, national)
