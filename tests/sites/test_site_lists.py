@@ -2,16 +2,18 @@
 write what the generic tags and a ModelChoiceFilter wrote."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
 from accounts import roles
 from sites.filters import SiteFilter, liaison_options
 from sites.models import Site
-from sites.templatetags.site_lists import month_day_year, url_head
+from sites.templatetags.site_lists import hours, month_day_year, url_head
 from tests.conftest import make_staff
 from tests.factories import SiteFactory
 
@@ -23,6 +25,14 @@ def test_month_day_year_writes_what_the_date_filter_writes():
     moment = datetime.datetime(2026, 3, 5, 23, 30, tzinfo=datetime.UTC)
     assert month_day_year(moment) == date_filter(moment, "M j, Y")
     assert month_day_year(None) == "" and month_day_year("") == ""
+
+
+def test_hours_writes_what_default_0_floatformat_minus_1_writes():
+    values = [None, 0, Decimal("0"), Decimal("0.0"), Decimal("0.04"), Decimal("0.05")]
+    values += [Decimal(text) for text in ("1", "12.0", "12.5", "12.04", "12.05", "1234.5")]
+    values += [Decimal("99999.95"), Decimal("7E+2"), 3, 2.5]
+    for value in values:
+        assert hours(value) == floatformat(value or 0, "-1"), value
 
 
 def test_url_head_and_pk_make_the_detail_url():
