@@ -11,8 +11,9 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
 from accounts import roles
+from program.focus_areas import FocusArea
 from sites.filters import SiteFilter, liaison_options
-from sites.models import Site
+from sites.models import Site, SiteFocusArea
 from sites.templatetags.site_lists import hours, month_day_year, url_head
 from tests.conftest import make_staff
 from tests.factories import SiteFactory
@@ -62,3 +63,23 @@ def test_liaison_filter_lists_liaisons_as_their_names_and_filters_by_them():
     assert unknown.errors["liaison"] == [
         "Select a valid choice. That choice is not one of the available choices."
     ]
+
+
+@pytest.mark.django_db
+def test_site_list_cells_read_as_before(client, reviewer):
+    liaison = make_staff(roles.SITE_LIAISON, full_name="Lee Liaison")
+    site = SiteFactory(
+        liaison=liaison, engagement_level="diagnostic", phase_started_on=datetime.date(2025, 3, 5)
+    )
+    for area in ("technology", "crime_analysis"):
+        SiteFocusArea.objects.create(site=site, focus_area=area)
+    bare = SiteFactory(liaison=None)
+    client.force_login(reviewer)
+    body = client.get(reverse("sites:list")).content.decode()
+    labels = dict(FocusArea.choices)
+    assert f'<a href="/sites/{site.pk}/">' in body and f'<a href="/sites/{bare.pk}/">' in body
+    assert f"({site.get_engagement_level_display()})" in body
+    assert "since Mar 5, 2025" in body
+    assert f"{labels['crime_analysis']}, {labels['technology']}</td>" in body
+    assert '<td data-label="Focus areas">None chosen</td>' in body
+    assert '<td data-label="Liaison">Not assigned</td>' in body
