@@ -5,6 +5,7 @@ liaison workspace: the host apps include a tag, and never import outcomes. The
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -61,12 +62,17 @@ def outcomes_workspace(context):
 ONE_DP = Decimal("0.1")
 
 
-def one_decimal(value: Decimal) -> str:
-    """The text of `value|floatformat:1` (en-us, no thousands separator) for a Decimal.
+@register.filter(is_safe=True)
+def one_decimal(value) -> str:
+    """The text of `value|floatformat:1` (en-us, no thousands separator).
 
-    The summary lists hold a figure for every site with data (1,000 at bench scale 10);
-    floatformat's locale lookups cost more per figure than the rest of the list.
+    For the arithmetic's Decimals, without floatformat's locale lookups: the Outcomes
+    page shows some 2,000 figures at bench scale 10 (its summary lists, its table), and
+    those lookups cost more per figure than the rest of the figure's markup. Anything
+    else (None, a float) goes to floatformat.
     """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return floatformat(value, 1)
     value = value.quantize(ONE_DP, ROUND_HALF_UP)
     return f"{value if value else abs(value):f}"  # -0.0 reads 0.0, as floatformat writes it
 

@@ -12,6 +12,8 @@ def test_one_decimal_writes_what_floatformat_writes():
     for text in values:
         value = Decimal(text)
         assert one_decimal(value) == floatformat(value, 1), text
+    for other in (None, "", 2.25, 3, Decimal("NaN")):
+        assert one_decimal(other) == floatformat(other, 1), other
 
 
 def test_summary_lists_escape_names_and_say_none_yet_when_empty():
