@@ -7,12 +7,15 @@ rates, one for every outcome row of the sites asked for.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import F
 
 from applications.models import NationalCrimeRate
 from sites.models import Site
 
 from .arithmetic import CohortSummary, SiteSeries, YearInput, compute_series, summarize
-from .models import OutcomeYear
+from .models import OFFENSE_FIELDS, OutcomeYear
 
 YEARS_AFTER = 2  # followed for two years after graduation
 BASELINE_DEFAULT = 3  # sites without an SOI: the three years before the cohort year
@@ -54,19 +57,34 @@ def tracked_years(site: Site, rows: list[OutcomeYear]) -> list[int]:
     return list(range(first, psp_end_year(site) + YEARS_AFTER + 1))
 
 
-def year_input(row: OutcomeYear) -> YearInput:
+class FigureRow(NamedTuple):
+    """The fields of an OutcomeYear that the arithmetic reads (`site_series` takes either).
+
+    The Outcomes page reads every row of every site (7,000 at bench scale 10); building
+    a model instance for each cost more than the arithmetic itself.
+    """
+
+    year: int
+    is_baseline: bool
+    status: str
+    offenses: int | None  # as OutcomeYear.offenses: None unless every figure is entered
+    population: int | None
+
+
+def year_input(row: OutcomeYear | FigureRow) -> YearInput:
+    # year, offenses, population, counted, status (positional: built for every row).
     return YearInput(
-        year=row.year,
-        offenses=row.offenses,
-        population=row.population,
-        counted=row.status == OutcomeYear.Status.VERIFIED,
-        status=row.status,
+        row.year,
+        row.offenses,
+        row.population,
+        row.status == OutcomeYear.Status.VERIFIED,
+        row.status,
     )
 
 
 def site_series(
     site: Site,
-    rows: list[OutcomeYear],
+    rows: list[OutcomeYear] | list[FigureRow],
     national: dict[int, Decimal],
     *,
     year_from: int | None = None,
@@ -99,12 +117,33 @@ def rows_by_site(sites: list[Site]) -> dict[int, list[OutcomeYear]]:
     return grouped
 
 
+def figures_by_site(sites_qs) -> dict[int, list[FigureRow]]:
+    """`rows_by_site` for the sites of a queryset (read as a subquery), as FigureRows:
+    one query, and no model instance per row."""
+    grouped: dict[int, list[FigureRow]] = defaultdict(list)
+    # NULL when a count is missing, as OutcomeYear.offenses is None.
+    total = (
+        F(OFFENSE_FIELDS[0]) + F(OFFENSE_FIELDS[1]) + F(OFFENSE_FIELDS[2]) + F(OFFENSE_FIELDS[3])
+    )
+    rows = (
+        OutcomeYear.objects.filter(site__in=sites_qs.order_by().values("pk"))
+        .annotate(total=total)
+        .order_by("site_id", "year")
+        .values_list("site_id", "year", "is_baseline", "status", "total", "population")
+    )
+    for site_id, year, is_baseline, status, total, population in rows:
+        grouped[site_id].append(
+            FigureRow(year, is_baseline, status, total if population else None, population)
+        )
+    return grouped
+
+
 @dataclass
 class SiteOutcome:
     site: Site
     series: SiteSeries
     psp_years: list[int]
-    rows: list[OutcomeYear]
+    rows: list[OutcomeYear] | list[FigureRow]
 
     @property
     def name(self) -> str:
@@ -126,14 +165,20 @@ class ProgramOutcomes:
 
 
 def program_outcomes(
-    sites_qs, *, year_from: int | None = None, year_to: int | None = None
+    sites_qs,
+    *,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    full_rows: bool = False,
 ) -> ProgramOutcomes:
     """Every site of `sites_qs` with its series, sorted by change, and the cohort summary.
 
     Three queries whatever the number of sites: sites, their outcome rows, national rates.
+    Each SiteOutcome's rows are FigureRows, or OutcomeYears with `full_rows` (the CSV
+    export's counts, source and note).
     """
     sites = list(sites_qs.select_related("jurisdiction"))
-    grouped = rows_by_site(sites)
+    grouped = rows_by_site(sites) if full_rows else figures_by_site(sites_qs)
     national = national_rates()
     results = []
     for site in sites:

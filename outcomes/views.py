@@ -259,7 +259,7 @@ def outcomes_export(request):
     if not can_use_outcomes_page(request.user):
         raise PermissionDenied
     _f, sites, year_from, year_to = _filtered(request)
-    data = program_outcomes(sites, year_from=year_from, year_to=year_to)
+    data = program_outcomes(sites, year_from=year_from, year_to=year_to, full_rows=True)
     # Missing figures are empty cells, never 0 (csv_cell writes None as "").
     return csv_download("outcomes", EXPORT_HEADER, _export_rows(data))
 

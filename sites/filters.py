@@ -10,6 +10,16 @@ from .forms import liaison_choices
 from .models import Site
 
 
+def liaison_options() -> list[tuple[int, str]]:
+    """(pk, name) of each liaison, labelled as str(user) labels them.
+
+    Plain pairs rather than a ModelChoiceFilter's users: that built a User per option
+    (every liaison of the program) and read them through a server-side cursor, for a
+    select that shows two strings per option."""
+    rows = liaison_choices().values_list("pk", "full_name", "email")
+    return [(pk, full_name or email) for pk, full_name, email in rows]
+
+
 class SiteFilter(PortalFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     cohort_year = django_filters.NumberFilter(label=_("Cohort"))
@@ -22,10 +32,16 @@ class SiteFilter(PortalFilterSet):
         choices=STATE_CHOICES,
         empty_label=_("All states"),
     )
-    liaison = django_filters.ModelChoiceFilter(
+    liaison = django_filters.ChoiceFilter(
         label=_("Liaison"),
-        queryset=lambda request: liaison_choices(),
+        choices=liaison_options,
         empty_label=_("All liaisons"),
+        # ModelChoiceField's words (an unknown id is not echoed back).
+        error_messages={
+            "invalid_choice": _(
+                "Select a valid choice. That choice is not one of the available choices."
+            )
+        },
     )
     focus_area = django_filters.ChoiceFilter(
         label=_("Focus area"),

@@ -1,7 +1,13 @@
 """`{% outcomes_panel site %}` on the site page and `{% outcomes_workspace %}` in the
-liaison workspace: the host apps include a tag, and never import outcomes."""
+liaison workspace: the host apps include a tag, and never import outcomes. The
+`name_items` and `figure_items` filters write the Outcomes page's summary lists."""
+
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from ..access import can_enter, can_review
 from ..charts import rate_chart
@@ -51,3 +57,47 @@ def outcomes_workspace(context):
         "due": [r for r in rows if r.status == OutcomeYear.Status.DUE],
         "returned": [r for r in rows if r.status == OutcomeYear.Status.RETURNED],
     }
+
+
+ONE_DP = Decimal("0.1")
+
+
+@register.filter(is_safe=True)
+def one_decimal(value) -> str:
+    """The text of `value|floatformat:1` (en-us, no thousands separator).
+
+    For the arithmetic's Decimals, without floatformat's locale lookups: the Outcomes
+    page shows some 2,000 figures at bench scale 10 (its summary lists, its table), and
+    those lookups cost more per figure than the rest of the figure's markup. Anything
+    else (None, a float) goes to floatformat.
+    """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return floatformat(value, 1)
+    value = value.quantize(ONE_DP, ROUND_HALF_UP)
+    return f"{value if value else abs(value):f}"  # -0.0 reads 0.0, as floatformat writes it
+
+
+# The summary lists are written here rather than by a {% for %} of the template: one
+# list item per site with data, and the template language's cost per variable made
+# them a sixth of the Outcomes page's time. The markup is the loop's, item for item.
+@register.filter
+def name_items(names) -> str:
+    """`<li>name</li>` for each name; `<li>None yet.</li>` when there is none."""
+    if not names:
+        return mark_safe("<li>None yet.</li>")
+    return mark_safe("".join(f"<li>{escape(name)}</li>" for name in names))
+
+
+@register.filter
+def figure_items(sites, unit: str) -> str:
+    """`<li>name: figure<unit> (year)</li>` for each (name, figure, year) of a summary
+    figure's sites; `<li>None yet.</li>` when there is none."""
+    if not sites:
+        return mark_safe("<li>None yet.</li>")
+    unit = escape(unit)
+    return mark_safe(
+        "".join(
+            f"<li>{escape(name)}: {one_decimal(value)}{unit} ({year})</li>"
+            for name, value, year in sites
+        )
+    )

@@ -123,6 +123,12 @@ def test_population_move_over_ten_percent_is_flagged():
     assert not population_moved(220_000, 200_000)  # exactly 10%: not more than 10%
     assert population_moved(179_000, 200_000)  # -10.5%
     assert not population_moved(221_000, None)  # no previous year: nothing to compare
+    # The same answer as the definition in decimals, around both edges.
+    for previous in (1, 7, 10, 199_999, 200_000, 1_234_567):
+        edges = (previous * 9 // 10, previous * 11 // 10)
+        for population in {max(edge + step, 1) for edge in edges for step in range(-3, 4)}:
+            moved = abs(D(population - previous)) / D(previous) > D("0.10")
+            assert population_moved(population, previous) == moved, (population, previous)
     figures = [*_full(), YearInput(2020, 1700, 221_000)]
     series = _series(figures)
     assert series.flagged_years == [2020]
