@@ -108,7 +108,11 @@ class Engagement(ChoiceLabelsMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["site", "status", "start_date"]),
+            # A site's delivered engagements and hours in a year (engagements.stats,
+            # per row of the program view and the workspace), from the index alone.
+            models.Index(
+                fields=["site", "status", "start_date", "hours"], name="engagement_site_year_idx"
+            ),
             # The engagement list and the site page order by (-start_date, -id) and page
             # through the rows; without this index every page sorts the whole table.
             models.Index(fields=["-start_date", "-id"], name="engagement_recent_idx"),

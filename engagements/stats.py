@@ -131,7 +131,7 @@ def with_year_figures(sites, *, year: int):
     this_year = delivered.filter(start_date__year=year).values("site")
     return sites.annotate(
         last_engagement_on=Subquery(delivered.order_by("-end_date").values("end_date")[:1]),
-        engagements_this_year=Coalesce(Subquery(this_year.annotate(n=Count("pk")).values("n")), 0),
+        engagements_this_year=Coalesce(Subquery(this_year.annotate(n=Count("*")).values("n")), 0),
         hours_this_year=Subquery(this_year.annotate(total=Sum("hours")).values("total")),
     )
 
@@ -146,7 +146,7 @@ def program_figures(*, year: int) -> dict:
     )
     by_state = {row["jurisdiction__state"]: row for row in rows}
     delivered = Engagement.objects.filter(status=DELIVERED, start_date__year=year).aggregate(
-        engagements=Count("pk"), hours=Sum("hours")
+        engagements=Count("*"), hours=Sum("hours")
     )
     names = dict(STATE_CHOICES)
     return {

@@ -42,7 +42,7 @@ class CappedPaginator(Paginator):
         rows = self.object_list
         if hasattr(rows, "order_by") and hasattr(rows, "count"):
             # The order does not change how many rows there are: no sort before the LIMIT.
-            return rows.order_by()[: self.cap + 1].count()
+            return rows.order_by().values("pk")[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @property
