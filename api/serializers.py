@@ -12,6 +12,7 @@ from rest_framework import serializers
 from applications.models import Application, Cycle, NationalCrimeRate
 from engagements.models import Engagement, FollowUpAction
 from outcomes.models import OutcomeYear
+from psp_portal.links import url_head
 from reports.models import Report
 from sites.models import Site, SitePhase, TeamMember
 
@@ -30,7 +31,7 @@ def _detail_url(serializer, name: str, pk: int) -> str:
     build_absolute_uri() took longer than the rows' own fields."""
     heads = serializer.context.setdefault("_detail_url_heads", {})
     if name not in heads:
-        heads[name] = _absolute(serializer, reverse(name, args=[0])).removesuffix("0/")
+        heads[name] = _absolute(serializer, url_head(name))
     return f"{heads[name]}{pk}/"
 
 

@@ -143,8 +143,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
-            # psp_portal is not an installed app, so its tag library is named here.
-            "libraries": {"uswds": "psp_portal.templatetags.uswds"},
+            # psp_portal is not an installed app, so its tag libraries are named here.
+            "libraries": {
+                "uswds": "psp_portal.templatetags.uswds",
+                "links": "psp_portal.templatetags.links",
+            },
         },
     },
 ]

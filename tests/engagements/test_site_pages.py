@@ -12,6 +12,7 @@ from engagements import site_pages
 from engagements.access import can_log_for, sites_loggable_by
 from engagements.models import Engagement
 from engagements.stats import totals_by_type
+from psp_portal.links import url_from_ids
 from tests.conftest import make_staff
 from tests.factories import EngagementFactory, SiteFactory
 
@@ -41,7 +42,7 @@ def test_site_pages_keep_their_paths_and_names(name, args, path, view):
 )
 def test_workspace_row_links_are_what_reverse_gives(name, ids):
     # The workspace reverses each URL once and puts the row's ids into it.
-    assert site_pages._url_from_ids(name, ids=len(ids))(*ids) == reverse(name, args=ids)
+    assert url_from_ids(name, ids=len(ids))(*ids) == reverse(name, args=ids)
 
 
 # --- can_log_for is the rule of sites_loggable_by, without a query ----------------------

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts import roles
 from program.focus_areas import FocusArea
+from psp_portal.links import url_head
 from sites.filters import SiteFilter, liaison_options
 from sites.models import Site, SiteFocusArea
-from sites.templatetags.site_lists import hours, month_day_year, url_head
+from sites.templatetags.site_lists import hours, month_day_year
 from tests.conftest import make_staff
 from tests.factories import SiteFactory
 
@@ -39,7 +40,7 @@ def test_hours_writes_what_default_0_floatformat_minus_1_writes():
 def test_url_head_and_pk_make_the_detail_url():
     assert url_head("sites:detail") + "42/" == reverse("sites:detail", args=[42])
     rendered = Template(
-        "{% load site_lists %}{% url_head 'sites:detail' as head %}{{ head }}{{ pk }}/"
+        "{% load links %}{% url_head 'sites:detail' as head %}{{ head }}{{ pk }}/"
     ).render(Context({"pk": 1234}))
     assert rendered == reverse("sites:detail", args=[1234])
 
