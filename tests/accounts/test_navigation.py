@@ -67,3 +67,23 @@ def test_applicant_header_has_no_dropdowns(client):
     client.force_login(ApplicantFactory())
     nav = primary_navigation(client.get(reverse("dashboard")).content)
     assert nav.find_all("a") and not nav.find_all("button")
+
+
+def test_menu_addresses_follow_the_script_prefix(applicant):
+    # Addresses are kept per URLconf and prefix: a portal served under /psp/ links there.
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/psp/")
+        assert menu_for(applicant, "/psp/dashboard/")[0].url == "/psp/dashboard/"
+    finally:
+        set_script_prefix(before)
+    assert menu_for(applicant, "/dashboard/")[0].url == "/dashboard/"
+
+
+def test_navigation_is_worked_out_once_per_user_object(applicant, django_assert_num_queries):
+    # The header, its current entry and the dashboard ask for the same list in a request.
+    first = navigation_for(applicant)
+    with django_assert_num_queries(0):
+        assert navigation_for(applicant) is first
