@@ -195,7 +195,7 @@ print(json.dumps({{
     assert found["eager"] is False
     assert found["unregistered_beat_tasks"] == []
     assert found["debug"] is False
-    assert found["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["storage"] == "psp_portal.staticfiles.PortalStaticFilesStorage"
     assert found["site_url"] == "https://psp.example.gov"
 
 
