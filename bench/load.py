@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -41,6 +42,8 @@ from .pages import key_pages
 HOST = "127.0.0.1"
 SESSIONS_PER_ROLE = 20
 WARMUP_S = 2  # seconds per mix
+# What the review page's submit form sends (applications.forms.SubmitForm).
+SUBMIT_FORM = {"attestation": "on"}
 # What the TLS proxy in front of gunicorn adds in production (trusted from 127.0.0.1,
 # TRUSTED_PROXIES): without it the production settings redirect every page to HTTPS.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -225,7 +228,7 @@ def make_submission_drafts(n: int) -> list[tuple[int, str]]:
 def _submit(port: int, pk: int, session: str) -> tuple[int, int]:
     token = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret Django accepts
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
-    body = f"attestation=on&csrfmiddlewaretoken={token}"
+    body = urlencode({**SUBMIT_FORM, "csrfmiddlewaretoken": token})
     conn.request(
         "POST",
         reverse("applications:submit", args=[pk]),

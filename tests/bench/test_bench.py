@@ -189,3 +189,22 @@ def test_load_stage_drafts_are_submittable(tiny):
         )
         application.refresh_from_db()
         assert application.status == Application.Status.SUBMITTED
+
+
+def test_load_stage_drafts_pass_the_submit_view_as_the_burst_posts_them(tiny, client):
+    """Each of the 200 concurrent requests (bench.load._submit) posts the review page's
+    form with the applicant's session cookie; every one was a 409 while the drafts had
+    no officer's signature."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from bench.load import SUBMIT_FORM, make_submission_drafts
+
+    datagen.generate(scale=1, seed=7)
+    [(pk, session)] = make_submission_drafts(1)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session
+    response = client.post(reverse("applications:submit", args=[pk]), SUBMIT_FORM)
+    assert response.status_code == 302
+    application = Application.objects.get(pk=pk)
+    assert application.status == Application.Status.SUBMITTED
+    assert application.reference_number
