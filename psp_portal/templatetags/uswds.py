@@ -13,6 +13,8 @@ import os
 from django import forms, template
 from django.forms.boundfield import BoundWidget
 from django.forms.utils import flatatt
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -137,6 +139,58 @@ def uswds_widget(context, field, extra_class=""):
         plain.is_required = widget.is_required
         return field.as_widget(widget=plain, attrs=attrs)
     return field.as_widget(attrs=attrs)
+
+
+# Context names uswds/field.html reads besides the field; components/field.html's fast
+# path below applies only when none is set (a crispy layout sets them, a list page does not).
+_LAYOUT_OPTIONS = ("wrapper_class", "label_class", "crispy_prepended_text",
+                   "crispy_appended_text", "buttons")  # fmt: skip
+_REQUIRED = ' <abbr title="required" class="usa-hint usa-hint--required">*</abbr>'
+
+
+@register.simple_tag(takes_context=True)
+def uswds_field(context, field):
+    """components/field.html: one field of a hand-written form, as uswds/field.html lays it
+    out with errors and labels shown.
+
+    The filter forms above the lists render a text, date or select field per column on
+    every request, and uswds/field.html spends some forty variable lookups and branches
+    on each. Those kinds (input, select, textarea) are written here, byte for byte the
+    template's output (tests/test_uswds_pack.py compares the two for every filter form);
+    any other kind, a hidden field, or a layout option in the context renders the
+    template itself.
+    """
+    kind = uswds_kind(field)
+    if (
+        field.is_hidden
+        or kind not in ("input", "select", "textarea")
+        or any(context.get(name) for name in _LAYOUT_OPTIONS)
+    ):
+        template = context.template.engine.get_template("uswds/field.html")
+        with context.push(form_show_errors=True, form_show_labels=True):
+            return template.render(context)
+    errors = field.errors
+    css = field.css_classes()
+    auto_id = conditional_escape(field.auto_id)
+    help_text = (
+        f'<div class="usa-hint" id="{auto_id}_helptext">{field.help_text}</div>'
+        if field.help_text
+        else ""
+    )
+    error_text = ""
+    if errors:
+        shown = "<br>".join(conditional_escape(error) for error in errors)
+        error_text = f'<span class="usa-error-message" id="{auto_id}_error">{shown}</span>'
+    widget = uswds_widget({"form_show_errors": True}, field)
+    return mark_safe(
+        f'\n<div id="div_{auto_id}" class="usa-form-group'
+        f'{" usa-form-group--error" if errors else ""}{" " + conditional_escape(css) if css else ""}">\n'
+        f'\n  <label class="usa-label{" usa-label--error" if errors else ""}"'
+        f' for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}'
+        f"{_REQUIRED if field.field.required else ''}</label>\n"
+        f"  {help_text}\n{error_text}\n\n"
+        f"  \n  \n  {widget}\n  \n  \n  \n\n</div>\n\n"
+    )
 
 
 @register.simple_tag
