@@ -6,7 +6,7 @@ at 1280 px (issue 16). A group the user sees only one entry of is shown as that 
 The dashboard lists the same entries, flat, as each role's tasks (navigation_for).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -99,14 +99,17 @@ def navigation_for(user) -> list[NavItem]:
     return items
 
 
-@dataclass
+@dataclass(frozen=True)
 class MenuEntry:
-    """One place on the header's top row: a link, or a dropdown of links (`items`)."""
+    """One place on the header's top row: a link, or a dropdown of links (`items`).
+
+    Frozen, so a whole menu can key the header's rendered markup
+    (psp_portal.templatetags.uswds.uswds_nav_menu)."""
 
     label: str
     url: str = ""
     current: bool = False
-    items: list["MenuEntry"] = field(default_factory=list)
+    items: tuple["MenuEntry", ...] = ()
     key: str = ""  # the dropdown's id, for aria-controls
 
 
@@ -139,7 +142,7 @@ def menu_for(user, path: str) -> list[MenuEntry]:
             menu.append(MenuEntry(item.label, urls[item.url_name], item is current))
         elif item.group not in placed:
             placed.add(item.group)
-            links = [MenuEntry(m.label, urls[m.url_name], m is current) for m in members]
+            links = tuple(MenuEntry(m.label, urls[m.url_name], m is current) for m in members)
             menu.append(
                 MenuEntry(
                     item.group,

@@ -13,6 +13,7 @@ import os
 from django import forms, template
 from django.forms.boundfield import BoundWidget
 from django.forms.utils import flatatt
+from django.template import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -292,6 +293,32 @@ def uswds_other_attrs(attrs) -> str:
         return ""
     rest = {k: v for k, v in attrs.items() if k not in ("class", "id", "action")}
     return flatatt({k.replace("_", "-"): v for k, v in rest.items()})
+
+
+# Rendered header rows, keyed by the menu itself (frozen MenuEntry tuples). A process sees
+# few distinct menus (one per mix of roles and section of the portal); the bound only
+# guards against a surprise.
+_NAV_MENUS: dict[tuple, str] = {}
+_NAV_MENUS_MAX = 1000
+
+
+@register.simple_tag(takes_context=True)
+def uswds_nav_menu(context):
+    """The header's top row (components/nav_menu.html), rendered once per distinct menu.
+
+    Its markup depends on nothing but the menu: labels, addresses and which entry is
+    current. Rendering the loop was the largest part of base.html's cost on every page
+    (a program admin's fourteen entries in four dropdowns)."""
+    key = (tuple(context.get("nav_menu") or ()), context.autoescape)
+    html = _NAV_MENUS.get(key)
+    if html is None:
+        template = context.template.engine.get_template("components/nav_menu.html")
+        rendered = template.render(Context({"nav_menu": key[0]}, autoescape=key[1]))
+        # The file's final newline is not part of the row (base.html has its own).
+        html = mark_safe(rendered.removesuffix("\n"))
+        if len(_NAV_MENUS) < _NAV_MENUS_MAX:
+            _NAV_MENUS[key] = html
+    return html
 
 
 @register.simple_tag(takes_context=True)

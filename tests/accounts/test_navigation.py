@@ -87,3 +87,20 @@ def test_navigation_is_worked_out_once_per_user_object(applicant, django_assert_
     first = navigation_for(applicant)
     with django_assert_num_queries(0):
         assert navigation_for(applicant) is first
+
+
+def test_each_page_marks_its_own_entry_though_the_header_is_rendered_once_per_menu(
+    client, program_admin
+):
+    # The header's markup is kept per distinct menu (uswds_nav_menu): the current entry
+    # is part of the menu, so two pages never share a row.
+    client.force_login(program_admin)
+    for url_name, label in [
+        ("sites:workspace", "My workspace"),
+        ("sites:list", "Sites"),
+        ("sites:workspace", "My workspace"),
+        ("dashboard", "Dashboard"),
+    ]:
+        nav = primary_navigation(client.get(reverse(url_name)).content)
+        current = [a.text.strip() for a in nav.find_all("a") if a.get("aria-current") == "page"]
+        assert current == [label]
