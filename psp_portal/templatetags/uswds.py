@@ -11,9 +11,11 @@ The ids follow Django's own convention (`<auto_id>_helptext`, `<auto_id>_error`)
 import os
 
 from django import forms, template
+from django.conf import settings
 from django.forms.boundfield import BoundWidget
 from django.forms.utils import flatatt
 from django.template import Context
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -318,6 +320,32 @@ def uswds_nav_menu(context):
         html = mark_safe(rendered.removesuffix("\n"))
         if len(_NAV_MENUS) < _NAV_MENUS_MAX:
             _NAV_MENUS[key] = html
+    return html
+
+
+@register.simple_tag
+def uswds_address(url_name: str) -> str:
+    """{% url url_name %} for a URL without arguments, reversed once per URLconf and
+    prefix (accounts.navigation.addresses): base.html's links on every page."""
+    from accounts.navigation import addresses
+
+    return addresses()[url_name]
+
+
+# Rendered fragments that depend on nothing but the URLconf and prefix (the footer).
+_FRAGMENTS: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def uswds_fragment(context, template_name: str):
+    """{% include template_name %} for a fragment that reads no context, only URLs
+    ({% url ... %}): rendered once per URLconf and prefix. base_minimal.html (the 500
+    page) keeps the plain include: it must render whatever else is broken."""
+    key = (template_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        template = context.template.engine.get_template(template_name)
+        html = _FRAGMENTS[key] = template.render(Context(autoescape=context.autoescape))
     return html
 
 
