@@ -154,11 +154,11 @@ def print_report(result: dict, out) -> None:
                 out.write(f"{key}: {r}\n")
         for mix in ("staff_mix", "applicant_mix"):
             if f"{mix}_to_healthz" in load:
-                out.write(f"{mix} / healthz requests per second: {load[f'{mix}_to_healthz']:.3f}")
+                # One write per line: Django's OutputWrapper ends every write with one.
+                line = f"{mix} / healthz requests per second: {load[f'{mix}_to_healthz']:.3f}"
                 if f"{mix}_to_healthz_by_cpu" in load:
-                    by_cpu = load[f"{mix}_to_healthz_by_cpu"]
-                    out.write(f" (by worker CPU per request: {by_cpu:.3f})")
-                out.write("\n")
+                    line += f" (by worker CPU per request: {load[f'{mix}_to_healthz_by_cpu']:.3f})"
+                out.write(line + "\n")
         s = load["submissions"]
         out.write(
             f"submissions    {s['attempted']} concurrent in {s['seconds']} s: {s['submitted']} "
