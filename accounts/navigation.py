@@ -6,9 +6,10 @@ at 1280 px (issue 16). A group the user sees only one entry of is shown as that 
 The dashboard lists the same entries, flat, as each role's tasks (navigation_for).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 APPLICATIONS = "Applications"
 SITES = "Sites"
@@ -25,7 +26,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return addresses()[self.url_name]
 
 
 NAV_ITEMS = [
@@ -64,20 +65,51 @@ NAV_ITEMS = [
 ]
 
 
+# Every page's header needs each entry's address, and reverse() walks the URL resolver
+# each time (about 40 calls a page for a program admin's menu). An address depends only
+# on the URLconf and the prefix the portal is served under, so they are kept per both.
+class _Addresses(dict):
+    def __missing__(self, url_name: str) -> str:
+        url = self[url_name] = reverse(url_name)
+        return url
+
+
+_ADDRESSES: dict[tuple, _Addresses] = {}
+
+
+def addresses() -> dict[str, str]:
+    """url_name -> path under the current URLconf and prefix, reversed once each."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    book = _ADDRESSES.get(key)
+    if book is None:
+        book = _ADDRESSES[key] = _Addresses()
+    return book
+
+
 def navigation_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for item in NAV_ITEMS if item.perm is None or user.has_perm(item.perm)]
+    # Asked up to three times a page (header, its current entry, the dashboard's tasks):
+    # kept on the user object, which lives for one request, as Django keeps the
+    # permissions themselves (_perm_cache).
+    items = getattr(user, "_navigation_items", None)
+    if items is None:
+        items = [item for item in NAV_ITEMS if item.perm is None or user.has_perm(item.perm)]
+        user._navigation_items = items
+    return items
 
 
-@dataclass
+@dataclass(frozen=True)
 class MenuEntry:
-    """One place on the header's top row: a link, or a dropdown of links (`items`)."""
+    """One place on the header's top row: a link, or a dropdown of links (`items`).
+
+    Frozen, so a whole menu can key the header's rendered markup
+    (psp_portal.templatetags.uswds.uswds_nav_menu)."""
 
     label: str
     url: str = ""
     current: bool = False
-    items: list["MenuEntry"] = field(default_factory=list)
+    items: tuple["MenuEntry", ...] = ()
     key: str = ""  # the dropdown's id, for aria-controls
 
 
@@ -93,8 +125,9 @@ def menu_for(user, path: str) -> list[MenuEntry]:
     Only the closest entry is current (/sites/workspace/ is "My workspace", not also
     "Sites"), and a dropdown is current when one of its links is."""
     items = navigation_for(user)
-    matching = [item for item in items if _matches(path, item.url)]
-    current = max(matching, key=lambda item: len(item.url), default=None)
+    urls = addresses()
+    matching = [item for item in items if _matches(path, urls[item.url_name])]
+    current = max(matching, key=lambda item: len(urls[item.url_name]), default=None)
 
     groups: dict[str, list[NavItem]] = {}
     for item in items:
@@ -106,10 +139,10 @@ def menu_for(user, path: str) -> list[MenuEntry]:
     for item in items:
         members = groups.get(item.group, [item]) if item.group else [item]
         if len(members) == 1:
-            menu.append(MenuEntry(item.label, item.url, item is current))
+            menu.append(MenuEntry(item.label, urls[item.url_name], item is current))
         elif item.group not in placed:
             placed.add(item.group)
-            links = [MenuEntry(m.label, m.url, m is current) for m in members]
+            links = tuple(MenuEntry(m.label, urls[m.url_name], m is current) for m in members)
             menu.append(
                 MenuEntry(
                     item.group,

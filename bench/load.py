@@ -1,7 +1,10 @@
 """Throughput under gunicorn: wrk drives a page mix; 200 applicants submit at once.
 
-Everything listens on 127.0.0.1 only. gunicorn runs with 2 x cores + 1 sync workers;
-wrk runs as a separate process. Signed-in traffic uses session cookies created
+Everything listens on 127.0.0.1 only. gunicorn runs with 2 x cores + 1 sync workers and
+the project's gunicorn.conf.py (as deployed: the portal preloaded, the garbage collector
+tuned); wrk runs as a separate process. A short run of each mix warms the workers first
+and is not counted; then the mixes and /healthz run in interleaved rounds, and the
+workers' CPU time per request is read from /proc alongside the requests per second. Signed-in traffic uses session cookies created
 directly in the session table (no password round trip), several per role so that
 connections do not all update one session row (SESSION_SAVE_EVERY_REQUEST).
 """
@@ -14,11 +17,13 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -38,6 +43,11 @@ from .pages import key_pages
 
 HOST = "127.0.0.1"
 SESSIONS_PER_ROLE = 20
+WARMUP_S = 2  # seconds per mix
+ROUNDS = 3
+HEALTHZ_S = 6
+# What the review page's submit form sends (applications.forms.SubmitForm).
+SUBMIT_FORM = {"attestation": "on"}
 # What the TLS proxy in front of gunicorn adds in production (trusted from 127.0.0.1,
 # TRUSTED_PROXIES): without it the production settings redirect every page to HTTPS.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -112,6 +122,40 @@ class Gunicorn:
                 time.sleep(0.3)
         self.__exit__()
         raise RuntimeError("gunicorn did not start within 60 s")
+
+    def worker_cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the workers have used so far; None off Linux.
+
+        Read from /proc: the workers are the master's children."""
+        try:
+            tick = os.sysconf("SC_CLK_TCK")
+            total = 0
+            for entry in os.scandir("/proc"):
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry.name}/stat") as fh:
+                        # The command name (2nd field) may hold spaces: split after it.
+                        fields = fh.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue  # the process ended meanwhile
+                if int(fields[1]) == self.proc.pid:  # ppid
+                    total += int(fields[11]) + int(fields[12])  # utime + stime
+            return total / tick
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def wait_until_idle(self, timeout: float = 30.0) -> float | None:
+        """The workers' CPU time once it stops growing (their last requests are done)."""
+        deadline = time.monotonic() + timeout
+        last = self.worker_cpu_seconds()
+        while last is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            now = self.worker_cpu_seconds()
+            if now == last:
+                break
+            last = now
+        return last
 
     def __exit__(self, *exc):
         if self.proc and self.proc.poll() is None:
@@ -222,7 +266,7 @@ def make_submission_drafts(n: int) -> list[tuple[int, str]]:
 def _submit(port: int, pk: int, session: str) -> tuple[int, int]:
     token = secrets.token_hex(16)  # 32 characters: an unmasked CSRF secret Django accepts
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
-    body = f"attestation=on&csrfmiddlewaretoken={token}"
+    body = urlencode({**SUBMIT_FORM, "csrfmiddlewaretoken": token})
     conn.request(
         "POST",
         reverse("applications:submit", args=[pk]),
@@ -264,15 +308,43 @@ def submissions(port: int, drafts: list[tuple[int, str]]) -> dict:
     }
 
 
+def merge_rounds(runs: list[dict]) -> dict:
+    """One figure for a mix timed in several rounds: requests over the summed duration,
+    errors summed, the median round's p50 and p90 and the worst round's p99."""
+    if any("error" in r for r in runs):
+        return next(r for r in runs if "error" in r)
+    merged = {k: sum(r[k] for r in runs) for k in ("requests", "errors", "duration_s")}
+    merged["duration_s"] = round(merged["duration_s"], 2)
+    merged["requests_per_s"] = round(merged["requests"] / max(merged["duration_s"], 0.001), 1)
+    for key in ("p50_ms", "p90_ms"):
+        merged[key] = statistics.median(r[key] for r in runs)
+    merged["p99_ms"] = max(r["p99_ms"] for r in runs)
+    cpu = [r.get("worker_cpu_s") for r in runs]
+    if None not in cpu:
+        merged["worker_cpu_s"] = round(sum(cpu), 2)
+        # wrk counts completed responses; every connection also had one request in
+        # flight when a round stopped, which the workers finished (its CPU time is in).
+        served = merged["requests"] + len(runs) * runs[0]["connections"]
+        merged["cpu_ms_per_request"] = round(1000 * sum(cpu) / served, 2)
+    merged.update(rounds=len(runs), paths=runs[0]["paths"], connections=runs[0]["connections"])
+    return merged
+
+
 def throughput_ratios(result: dict) -> dict:
     """Each mix's requests per second over /healthz's in the same run: comparable across
     machines, where the requests per second themselves are not (issue 20)."""
     healthz = (result.get("healthz") or {}).get("requests_per_s")
+    healthz_cpu = (result.get("healthz") or {}).get("cpu_ms_per_request")
     ratios = {}
     for mix in ("staff_mix", "applicant_mix"):
         rps = (result.get(mix) or {}).get("requests_per_s")
         if rps and healthz:
             ratios[f"{mix}_to_healthz"] = round(rps / healthz, 3)
+        # The same ratio from the workers' CPU per request, which other work on a shared
+        # machine skews far less than requests per second (the database's CPU is not in it).
+        cpu = (result.get(mix) or {}).get("cpu_ms_per_request")
+        if cpu and healthz_cpu:
+            ratios[f"{mix}_to_healthz_by_cpu"] = round(healthz_cpu / cpu, 3)
     return ratios
 
 
@@ -294,14 +366,35 @@ def run_load(*, seconds: int = 20, connections: int = 20, n_submissions: int = 2
     with Gunicorn(env) as server:
         if wrk_binary():
             result["tool"] = "wrk"
-            staff_s = max(1, seconds * 2 // 3)
-            result["staff_mix"] = run_wrk(
-                server.port, staff_paths, staff_cookies, staff_s, connections
-            )
-            result["applicant_mix"] = run_wrk(
-                server.port, applicant_paths, applicant_cookies, seconds - staff_s, connections
-            )
-            result["healthz"] = run_wrk(server.port, ["/healthz"], ["none"], 5, connections)
+            # Not counted: each worker's first requests compile templates and fill its
+            # caches, as the pages stage's warm-up requests do.
+            for paths, cookies in (
+                (staff_paths, staff_cookies),
+                (applicant_paths, applicant_cookies),
+            ):
+                run_wrk(server.port, paths, cookies, WARMUP_S, connections)
+            # Interleaved rounds (as the pages stage does), so a burst of other work on a
+            # shared machine slows every mix alike rather than one mix's ratio to /healthz.
+            staff_s = max(ROUNDS, seconds * 2 // 3)
+            mixes = {
+                "staff_mix": (staff_paths, staff_cookies, staff_s),
+                "applicant_mix": (applicant_paths, applicant_cookies, seconds - staff_s),
+                "healthz": (["/healthz"], ["none"], HEALTHZ_S),
+            }
+            runs = {mix: [] for mix in mixes}
+            for _ in range(ROUNDS):
+                for mix, (paths, cookies, total_s) in mixes.items():
+                    cpu = server.worker_cpu_seconds()
+                    run = run_wrk(
+                        server.port, paths, cookies, max(1, total_s // ROUNDS), connections
+                    )
+                    # The requests still in flight when wrk stops are served anyway: wait
+                    # for them, so their CPU time is not counted in the next mix.
+                    after = server.wait_until_idle()
+                    if cpu is not None and after is not None:
+                        run["worker_cpu_s"] = after - cpu
+                    runs[mix].append(run)
+            result.update({mix: merge_rounds(mix_runs) for mix, mix_runs in runs.items()})
             result.update(throughput_ratios(result))
         else:
             result["wrk_missing"] = "wrk not installed: page throughput not measured"

@@ -142,16 +142,23 @@ def print_report(result: dict, out) -> None:
         for key in ("staff_mix", "applicant_mix", "healthz"):
             r = load.get(key)
             if r and "requests_per_s" in r:
+                cpu = r.get("cpu_ms_per_request")
                 out.write(
                     f"{key:<14} {r['requests_per_s']:>8.1f} req/s  {r['requests']:>6} requests "
                     f"{r['errors']} errors  p50 {r['p50_ms']} ms  p99 {r['p99_ms']} ms "
-                    f"({r['connections']} connections)\n"
+                    f"({r['connections']} connections)"
+                    + (f"  worker CPU {cpu} ms/request" if cpu is not None else "")
+                    + "\n"
                 )
             elif r:
                 out.write(f"{key}: {r}\n")
         for mix in ("staff_mix", "applicant_mix"):
             if f"{mix}_to_healthz" in load:
-                out.write(f"{mix} / healthz requests per second: {load[f'{mix}_to_healthz']:.3f}\n")
+                # One write per line: Django's OutputWrapper ends every write with one.
+                line = f"{mix} / healthz requests per second: {load[f'{mix}_to_healthz']:.3f}"
+                if f"{mix}_to_healthz_by_cpu" in load:
+                    line += f" (by worker CPU per request: {load[f'{mix}_to_healthz_by_cpu']:.3f})"
+                out.write(line + "\n")
         s = load["submissions"]
         out.write(
             f"submissions    {s['attempted']} concurrent in {s['seconds']} s: {s['submitted']} "

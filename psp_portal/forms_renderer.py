@@ -1,11 +1,13 @@
-"""The form renderer: Django's own, with <select> elements written in Python.
+"""The form renderer: Django's own, with <select> and <input> elements written in Python.
 
 Django renders a <select> through templates: select.html, then select_option.html and
 attrs.html once per option. A state filter (57 options) is 115 template renders, and
-the filter forms above the lists (issue 20) spent most of their time there. This
-renderer writes the same markup directly, byte for byte, for Django's select template
-and option template; any other template, or a widget that names its own option
-template, goes through Django's templates as before.
+the filter forms above the lists (issue 20) spent most of their time there. An <input>
+is three renders (text.html or date.html..., input.html, attrs.html), for every text,
+date and number field of every filter form above a list. This renderer writes the same
+markup directly, byte for byte, for Django's select and option templates and for the
+widget templates that only include input.html; any other template, or a widget that
+names its own option template, goes through Django's templates as before.
 tests/test_forms_renderer.py compares both outputs.
 """
 
@@ -17,6 +19,14 @@ from django.utils.safestring import SafeData
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# Django's widget templates whose whole content is {% include "django/forms/widgets/input.html" %}.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "checkbox", "color", "date", "datetime", "email", "file", "hidden", "input",
+        "number", "password", "search", "tel", "text", "time", "url",
+    )
+)  # fmt: skip
 
 # What the form engine's templates render with: autoescape on, USE_L10N and USE_TZ
 # from settings (None).
@@ -70,10 +80,23 @@ def render_select(widget: dict) -> str | None:
     return "".join(parts)
 
 
+def render_input(widget: dict) -> str:
+    """input.html for this widget context."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_stringformat(value)}"'
+    return (
+        f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+        f"{shown}{_attrs(widget['attrs'])}>"
+    )
+
+
 class PortalFormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        # BaseRenderer.render strips its output; these have no outer whitespace.
+        if template_name in INPUT_TEMPLATES:
+            return render_input(context["widget"])
         if template_name == SELECT_TEMPLATE:
             html = render_select(context["widget"])
             if html is not None:
-                return html  # BaseRenderer.render strips; this has no outer whitespace
+                return html
         return super().render(template_name, context, request)

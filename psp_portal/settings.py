@@ -325,12 +325,13 @@ else:
     }
 # Hashed, compressed static files (the Docker image builds them with
 # STATIC_MANIFEST=true and no production secrets; production serves them).
+# WhiteNoise's CompressedManifestStaticFilesStorage, each URL computed once per process.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", PRODUCTION)
 STORAGES = {
     "default": _file_storage,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "psp_portal.staticfiles.PortalStaticFilesStorage"
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -195,7 +195,7 @@ print(json.dumps({{
     assert found["eager"] is False
     assert found["unregistered_beat_tasks"] == []
     assert found["debug"] is False
-    assert found["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["storage"] == "psp_portal.staticfiles.PortalStaticFilesStorage"
     assert found["site_url"] == "https://psp.example.gov"
 
 
@@ -416,20 +416,36 @@ def test_gunicorn_serves_healthz_to_the_container_probe_in_production_mode(tmp_p
     assert result.returncode == 1
 
 
-def test_gunicorn_workers_tune_the_garbage_collector_after_fork():
+def test_gunicorn_workers_tune_the_garbage_collector_after_loading_the_portal():
     """Each worker freezes start-up objects and raises the first threshold
-    (psp_portal/gc_tuning.py); the bench's in-process stages do the same."""
+    (psp_portal/gc_tuning.py) once it has loaded the application (post_fork runs before
+    that); the bench's in-process stages do the same."""
     import gc
     import runpy
 
     from psp_portal.gc_tuning import THRESHOLDS
 
     config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert "post_fork" not in config
     before = gc.get_threshold()
     try:
-        config["post_fork"](server=None, worker=None)
+        config["post_worker_init"](worker=None)
         assert gc.get_threshold() == THRESHOLDS
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_gunicorn_master_loads_the_portal_and_freezes_it_before_forking():
+    import gc
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    try:
+        config["when_ready"](SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -1,4 +1,8 @@
-"""The portal's form renderer writes <select> markup exactly as Django's templates do."""
+"""The portal's form renderer writes <select> and <input> markup exactly as Django's
+templates do."""
+
+import datetime
+import decimal
 
 import pytest
 from django import forms
@@ -72,6 +76,51 @@ def test_model_choice_field_select_is_the_same_as_djangos_templates(staff):
     assert "selected" in portal_html
     assert portal_html == django_html
     assert expected.startswith('<select name="person"')
+
+
+INPUT_CASES = {
+    "text with a value": (forms.TextInput(), "Toledo"),
+    "text, empty": (forms.TextInput(), None),
+    "text, empty string": (forms.TextInput(), ""),
+    "escaping in value and attributes": (
+        forms.TextInput(attrs={"placeholder": 'a"b<c>', "required": True, "disabled": False}),
+        '"><script>x</script>',
+    ),
+    "safe value": (forms.TextInput(), mark_safe("<i>safe</i>")),
+    "lazy value": (forms.TextInput(), gettext_lazy("Any")),
+    "date": (forms.DateInput(), datetime.date(2026, 12, 1)),
+    "date with a format": (forms.DateInput(format="%m/%d/%Y"), datetime.date(2026, 3, 4)),
+    "number": (forms.NumberInput(attrs={"min": 0, "step": "0.5"}), decimal.Decimal("12.50")),
+    "email": (forms.EmailInput(), "a@example.gov"),
+    "password never shows its value": (forms.PasswordInput(), "secret"),
+    "hidden": (forms.HiddenInput(), 42),
+    "checkbox, checked": (forms.CheckboxInput(), True),
+    "checkbox, unchecked": (forms.CheckboxInput(), False),
+    "checkbox with a value": (forms.CheckboxInput(), "yes"),
+    "file": (forms.FileInput(attrs={"accept": ".pdf"}), None),
+    "url": (forms.URLInput(), "https://example.gov/?a=1&b=2"),
+    "time": (forms.TimeInput(), datetime.time(9, 30)),
+    "datetime": (forms.DateTimeInput(), datetime.datetime(2026, 12, 1, 9, 30)),
+}
+
+
+@pytest.mark.parametrize("case", INPUT_CASES)
+def test_input_markup_is_the_same_as_djangos_templates(case):
+    widget, value = INPUT_CASES[case]
+    attrs = {"id": "id_field", "aria-describedby": "id_field_helptext", "class": "usa-input"}
+    expected = widget.render("field", value, attrs=attrs, renderer=DjangoTemplates())
+    assert expected.startswith("<input")
+    assert widget.render("field", value, attrs=attrs, renderer=PortalFormRenderer()) == expected
+
+
+def test_a_widget_with_its_own_template_goes_through_the_templates():
+    class Custom(forms.TextInput):
+        template_name = "django/forms/widgets/textarea.html"
+
+    widget = Custom()
+    expected = widget.render("f", "a", renderer=DjangoTemplates())
+    assert expected.startswith("<textarea")
+    assert widget.render("f", "a", renderer=PortalFormRenderer()) == expected
 
 
 def test_an_option_with_its_own_template_goes_through_the_templates():

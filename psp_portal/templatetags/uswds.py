@@ -11,8 +11,13 @@ The ids follow Django's own convention (`<auto_id>_helptext`, `<auto_id>_error`)
 import os
 
 from django import forms, template
+from django.conf import settings
 from django.forms.boundfield import BoundWidget
 from django.forms.utils import flatatt
+from django.template import Context
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -139,6 +144,58 @@ def uswds_widget(context, field, extra_class=""):
     return field.as_widget(attrs=attrs)
 
 
+# Context names uswds/field.html reads besides the field; components/field.html's fast
+# path below applies only when none is set (a crispy layout sets them, a list page does not).
+_LAYOUT_OPTIONS = ("wrapper_class", "label_class", "crispy_prepended_text",
+                   "crispy_appended_text", "buttons")  # fmt: skip
+_REQUIRED = ' <abbr title="required" class="usa-hint usa-hint--required">*</abbr>'
+
+
+@register.simple_tag(takes_context=True)
+def uswds_field(context, field):
+    """components/field.html: one field of a hand-written form, as uswds/field.html lays it
+    out with errors and labels shown.
+
+    The filter forms above the lists render a text, date or select field per column on
+    every request, and uswds/field.html spends some forty variable lookups and branches
+    on each. Those kinds (input, select, textarea) are written here, byte for byte the
+    template's output (tests/test_uswds_pack.py compares the two for every filter form);
+    any other kind, a hidden field, or a layout option in the context renders the
+    template itself.
+    """
+    kind = uswds_kind(field)
+    if (
+        field.is_hidden
+        or kind not in ("input", "select", "textarea")
+        or any(context.get(name) for name in _LAYOUT_OPTIONS)
+    ):
+        template = context.template.engine.get_template("uswds/field.html")
+        with context.push(form_show_errors=True, form_show_labels=True):
+            return template.render(context)
+    errors = field.errors
+    css = field.css_classes()
+    auto_id = conditional_escape(field.auto_id)
+    help_text = (
+        f'<div class="usa-hint" id="{auto_id}_helptext">{field.help_text}</div>'
+        if field.help_text
+        else ""
+    )
+    error_text = ""
+    if errors:
+        shown = "<br>".join(conditional_escape(error) for error in errors)
+        error_text = f'<span class="usa-error-message" id="{auto_id}_error">{shown}</span>'
+    widget = uswds_widget({"form_show_errors": True}, field)
+    return mark_safe(
+        f'\n<div id="div_{auto_id}" class="usa-form-group'
+        f'{" usa-form-group--error" if errors else ""}{" " + conditional_escape(css) if css else ""}">\n'
+        f'\n  <label class="usa-label{" usa-label--error" if errors else ""}"'
+        f' for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}'
+        f"{_REQUIRED if field.field.required else ''}</label>\n"
+        f"  {help_text}\n{error_text}\n\n"
+        f"  \n  \n  {widget}\n  \n  \n  \n\n</div>\n\n"
+    )
+
+
 @register.simple_tag
 def uswds_choices(field):
     """Options of a radio or checkbox list: [{"id", "label", "input"}], input HTML ready.
@@ -238,6 +295,58 @@ def uswds_other_attrs(attrs) -> str:
         return ""
     rest = {k: v for k, v in attrs.items() if k not in ("class", "id", "action")}
     return flatatt({k.replace("_", "-"): v for k, v in rest.items()})
+
+
+# Rendered header rows, keyed by the menu itself (frozen MenuEntry tuples). A process sees
+# few distinct menus (one per mix of roles and section of the portal); the bound only
+# guards against a surprise.
+_NAV_MENUS: dict[tuple, str] = {}
+_NAV_MENUS_MAX = 1000
+
+
+@register.simple_tag(takes_context=True)
+def uswds_nav_menu(context):
+    """The header's top row (components/nav_menu.html), rendered once per distinct menu.
+
+    Its markup depends on nothing but the menu: labels, addresses and which entry is
+    current. Rendering the loop was the largest part of base.html's cost on every page
+    (a program admin's fourteen entries in four dropdowns)."""
+    key = (tuple(context.get("nav_menu") or ()), context.autoescape)
+    html = _NAV_MENUS.get(key)
+    if html is None:
+        template = context.template.engine.get_template("components/nav_menu.html")
+        rendered = template.render(Context({"nav_menu": key[0]}, autoescape=key[1]))
+        # The file's final newline is not part of the row (base.html has its own).
+        html = mark_safe(rendered.removesuffix("\n"))
+        if len(_NAV_MENUS) < _NAV_MENUS_MAX:
+            _NAV_MENUS[key] = html
+    return html
+
+
+@register.simple_tag
+def uswds_address(url_name: str) -> str:
+    """{% url url_name %} for a URL without arguments, reversed once per URLconf and
+    prefix (accounts.navigation.addresses): base.html's links on every page."""
+    from accounts.navigation import addresses
+
+    return addresses()[url_name]
+
+
+# Rendered fragments that depend on nothing but the URLconf and prefix (the footer).
+_FRAGMENTS: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def uswds_fragment(context, template_name: str):
+    """{% include template_name %} for a fragment that reads no context, only URLs
+    ({% url ... %}): rendered once per URLconf and prefix. base_minimal.html (the 500
+    page) keeps the plain include: it must render whatever else is broken."""
+    key = (template_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        template = context.template.engine.get_template(template_name)
+        html = _FRAGMENTS[key] = template.render(Context(autoescape=context.autoescape))
+    return html
 
 
 @register.simple_tag(takes_context=True)

@@ -67,3 +67,40 @@ def test_applicant_header_has_no_dropdowns(client):
     client.force_login(ApplicantFactory())
     nav = primary_navigation(client.get(reverse("dashboard")).content)
     assert nav.find_all("a") and not nav.find_all("button")
+
+
+def test_menu_addresses_follow_the_script_prefix(applicant):
+    # Addresses are kept per URLconf and prefix: a portal served under /psp/ links there.
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/psp/")
+        assert menu_for(applicant, "/psp/dashboard/")[0].url == "/psp/dashboard/"
+    finally:
+        set_script_prefix(before)
+    assert menu_for(applicant, "/dashboard/")[0].url == "/dashboard/"
+
+
+def test_navigation_is_worked_out_once_per_user_object(applicant, django_assert_num_queries):
+    # The header, its current entry and the dashboard ask for the same list in a request.
+    first = navigation_for(applicant)
+    with django_assert_num_queries(0):
+        assert navigation_for(applicant) is first
+
+
+def test_each_page_marks_its_own_entry_though_the_header_is_rendered_once_per_menu(
+    client, program_admin
+):
+    # The header's markup is kept per distinct menu (uswds_nav_menu): the current entry
+    # is part of the menu, so two pages never share a row.
+    client.force_login(program_admin)
+    for url_name, label in [
+        ("sites:workspace", "My workspace"),
+        ("sites:list", "Sites"),
+        ("sites:workspace", "My workspace"),
+        ("dashboard", "Dashboard"),
+    ]:
+        nav = primary_navigation(client.get(reverse(url_name)).content)
+        current = [a.text.strip() for a in nav.find_all("a") if a.get("aria-current") == "page"]
+        assert current == [label]

@@ -145,6 +145,57 @@ def test_throughput_is_reported_against_healthz():
         "applicant_mix_to_healthz": 0.25,
     }
     assert throughput_ratios({"staff_mix": {"requests_per_s": 5}}) == {}
+    result["staff_mix"]["cpu_ms_per_request"] = 8.0
+    result["healthz"]["cpu_ms_per_request"] = 1.0
+    assert throughput_ratios(result)["staff_mix_to_healthz_by_cpu"] == 0.125
+
+
+def test_rounds_of_a_mix_add_up_to_one_figure():
+    from bench.load import merge_rounds
+
+    def run(requests, p50, p99, cpu):
+        return {
+            "requests": requests, "duration_s": 2.0, "errors": 0, "p50_ms": p50,
+            "p90_ms": p50 * 2, "p99_ms": p99, "worker_cpu_s": cpu, "paths": ["/x"],
+            "connections": 20,
+        }  # fmt: skip
+
+    merged = merge_rounds([run(100, 10, 50, 0.5), run(60, 30, 90, 0.3), run(80, 20, 70, 0.4)])
+    assert merged["requests"] == 240
+    assert merged["requests_per_s"] == 40.0
+    assert (merged["p50_ms"], merged["p99_ms"]) == (20, 90)
+    # 1.2 s of CPU for 240 responses plus the 20 requests in flight at each round's end.
+    assert merged["cpu_ms_per_request"] == 4.0
+    assert merged["rounds"] == 3
+    assert merge_rounds([run(1, 1, 1, 0.1), {"error": "wrk failed"}]) == {"error": "wrk failed"}
+
+
+def test_the_load_stage_reads_its_workers_cpu_time():
+    import os
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from bench.load import Gunicorn
+
+    # A stand-in worker (a child of this process, the stand-in master) that has used at
+    # least 0.2 s of CPU when it says "ready", then waits for its input to close.
+    worker = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys, time\n"
+            "while time.process_time() < 0.2: pass\n"
+            "print('ready', flush=True); sys.stdin.read()"
+        )],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert worker.stdout.readline().strip() == "ready"
+        server = Gunicorn.__new__(Gunicorn)
+        server.proc = SimpleNamespace(pid=os.getpid())
+        assert server.worker_cpu_seconds() >= 0.15  # /proc counts whole clock ticks
+    finally:
+        worker.stdin.close()
+        worker.wait()
 
 
 def test_timing_stages_with_production_settings_run_only_on_the_bench_database(
@@ -189,3 +240,22 @@ def test_load_stage_drafts_are_submittable(tiny):
         )
         application.refresh_from_db()
         assert application.status == Application.Status.SUBMITTED
+
+
+def test_load_stage_drafts_pass_the_submit_view_as_the_burst_posts_them(tiny, client):
+    """Each of the 200 concurrent requests (bench.load._submit) posts the review page's
+    form with the applicant's session cookie; every one was a 409 while the drafts had
+    no officer's signature."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from bench.load import SUBMIT_FORM, make_submission_drafts
+
+    datagen.generate(scale=1, seed=7)
+    [(pk, session)] = make_submission_drafts(1)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session
+    response = client.post(reverse("applications:submit", args=[pk]), SUBMIT_FORM)
+    assert response.status_code == 302
+    application = Application.objects.get(pk=pk)
+    assert application.status == Application.Status.SUBMITTED
+    assert application.reference_number
