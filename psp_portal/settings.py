@@ -192,7 +192,7 @@ else:
     CACHES = {"default": _database_cache, "database": _database_cache}
 # Screening summaries of the list pages (reviews.screening_summaries): each process keeps
 # its own, keyed by every input, so an entry is never stale and a read costs no query or
-# round trip. About 1 KB each; 20,000 cover a few cycles of SOIs.
+# round trip. About 1.3 KB each (pickled): 20,000, a few cycles of SOIs, take 26 MB a process.
 SCREENING_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "screening-summaries",
