@@ -4,8 +4,8 @@ The queue and the slate show three things of each SOI's screening: the result, w
 it was overridden, and the latest year's rate; the API's SOI list also gives each check
 and its reasons. Screening a page of 25 SOIs from the database took five prefetch
 queries and about half the queue's time (issue 20), while the answer changes only when
-its inputs change. So the summary is cached, under a key
-made of every input that can change:
+its inputs change. So the summary is cached, under a key made of every input that can
+change:
 
 - the SOI itself: its id, version, last update and the digest of the copy frozen at
   submission. A filed SOI is locked (no section can be saved once it is submitted), so

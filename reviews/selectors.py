@@ -2,7 +2,7 @@
 applicants see."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
@@ -14,6 +14,7 @@ from psp_portal.pagination import CappedPaginator
 
 from .access import queue_applications_for
 from .models import MAX_TOTAL, Decision, Review, ReviewAssignment
+from .scores import average_of
 from .screening import RESULT_ORDER, Screening, screen, screening_prefetch
 from .screening_summaries import ScreeningSummary, summaries_for, with_summary_inputs
 
@@ -82,10 +83,8 @@ class QueueRow:
 
     @property
     def average_score(self) -> Decimal | None:
-        if not self.reviews:
-            return None
-        total = sum(review.total_score for review in self.reviews)
-        return (Decimal(total) / len(self.reviews)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        # Rounded as ScoreSummary stores it, so the slate's ranking and the shown average agree.
+        return average_of(sum(r.total_score for r in self.reviews), len(self.reviews))
 
     @property
     def max_total(self) -> int:
