@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
+from applications.models import Application
+
 from .models import Review, ScoreSummary
 
 
@@ -37,6 +39,13 @@ def score_summaries_refresh(application_ids: Iterable[int]) -> None:
     ids = set(application_ids)
     if not ids:
         return
+    # Lock the SOIs first (in id order, as every locker does): two reviewers submitting
+    # at once would each count only the reviews committed before their own, and the
+    # later upsert would store one review too few. Behind the lock, the count below is
+    # a new statement and sees the other's committed review.
+    list(
+        Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
+    )
     found = {
         summary.application_id: summary
         for summary in _summaries(Review.objects.filter(assignment__application_id__in=ids))

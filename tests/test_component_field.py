@@ -56,8 +56,9 @@ DATA = {
     "name": "far too long",
     "day": "2026-13-45",
     "amount": "-1",
-    "status": "zz",
-    "states": ["oh", "nope"],
+    # Invalid choices are echoed in the error message: the markup must escape them.
+    "status": "<script>x</script>",
+    "states": ["oh", "<b>nope</b>"],
     "notes": "",
     "colour": "r",
     "agree": "on",
@@ -69,6 +70,12 @@ DATA = {
 def test_each_kind_renders_as_the_template_does(name, bound):
     form = EveryKindForm(DATA if bound else None, initial={"day": datetime.date(2026, 12, 1)})
     assert_same_markup(form[name])
+
+
+def test_an_echoed_invalid_choice_is_escaped():
+    form = EveryKindForm(DATA)
+    html = engines["django"].from_string(COMPONENT).render({"field": form["status"]})
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
 
 
 @pytest.mark.parametrize(

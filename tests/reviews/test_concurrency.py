@@ -59,3 +59,47 @@ def test_concurrent_decisions_yield_one_decision_and_a_clear_message_to_the_othe
     assert winner.outcome in ("selected", "not_selected")
     # The site is made at release (issue 13 item 6), never by a decision.
     assert Site.objects.filter(application=application).count() == 0
+
+
+def test_reviews_submitted_at_once_are_all_in_the_stored_average():
+    """Each submit recomputes the SOI's ScoreSummary from the submitted reviews it can see;
+    without the SOI's row lock two reviewers submitting together each saw only their own
+    review, and the last upsert stored one review out of two (found in review)."""
+    from accounts import roles
+    from reviews.models import ScoreSummary
+    from reviews.services import review_save_draft, review_submit
+    from tests.reviews.factories import assign
+
+    data = {
+        **{f"score_{key}": 4 for key in ("severity", "leadership", "readiness", "partnerships")},
+        "score_tta_clarity": 3,
+        "recommendation": "select",
+    }
+    for _round in range(3):
+        application = ApplicationFactory(submitted=True)
+        pairs = []
+        for _ in range(3):
+            reviewer = make_staff(roles.REVIEWER)
+            assignment = assign(application, reviewer)
+            review_save_draft(assignment=assignment, data={}, actor=reviewer)
+            pairs.append((assignment, reviewer))
+        barrier = threading.Barrier(len(pairs))
+        errors = []
+
+        def run(assignment, reviewer, barrier=barrier, errors=errors):
+            try:
+                barrier.wait()
+                review_submit(assignment=assignment, data=data, actor=reviewer)
+            except Exception as exc:  # reported below, with the assertion
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=run, args=pair) for pair in pairs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        summary = ScoreSummary.objects.get(application=application)
+        assert (summary.reviews_submitted, summary.average) == (3, 19)

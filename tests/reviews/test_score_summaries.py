@@ -8,9 +8,11 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from accounts import roles
 from reviews.models import ScoreSummary
 from reviews.scores import score_summaries_rebuild
 from reviews.services import review_reopen, review_submit
+from tests.conftest import make_staff
 from tests.factories import ApplicationFactory
 from tests.reviews.factories import ReviewFactory, assign
 
@@ -96,3 +98,23 @@ def test_rebuild_and_the_migrations_backfill_agree_with_the_receiver(
     migration = importlib.import_module("reviews.migrations.0007_score_summary")
     migration.backfill(apps, None)
     assert summaries() == kept
+
+
+def test_a_tie_rounds_half_up(cycle):
+    """Four reviews totalling 81 average 20.25: shown, and ranked, as 20.3 (not 20.2)."""
+    application = ApplicationFactory(cycle=cycle, submitted=True)
+    for total in (20, 20, 20, 21):
+        ReviewFactory(assignment=assign(application, make_staff(roles.REVIEWER)), submitted=True,
+                      score_severity=5, score_leadership=5, score_readiness=5,
+                      score_partnerships=5, score_tta_clarity=total - 20)  # fmt: skip
+    assert summaries()[application.pk] == (Decimal("20.3"), 4)
+
+
+def test_deleting_a_review_updates_the_average(reviewer, other_reviewer, soi):
+    ReviewFactory(assignment=assign(soi, reviewer), submitted=True)  # 18
+    kept = ReviewFactory(
+        assignment=assign(soi, other_reviewer), submitted=True, score_severity=0
+    )  # fmt: skip  (14)
+    assert summaries()[soi.pk] == (Decimal("16.0"), 2)
+    kept.delete()
+    assert summaries()[soi.pk] == (Decimal("18.0"), 1)

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application, CrimeFigures
 from applications.services.cycles import cycle_save, national_rate_save
@@ -111,3 +112,23 @@ def test_cached_rows_need_five_queries_fewer_and_as_many_for_any_number(
     cold, warm = counts[25]
     assert cold - warm == 5
     assert warm == {"queue": 10, "slate": 10}[page]
+
+
+def test_the_key_follows_the_sois_own_row_and_its_certification(soi):
+    """A filed SOI is locked, so these do not change in practice; the key still holds
+    them, so a change that ever did would not be served an old summary."""
+    from reviews.screening_summaries import summary_key, with_summary_inputs
+
+    def key():
+        return summary_key(with_summary_inputs(Application.objects.filter(pk=soi.pk)).get())
+
+    keys = [key()]
+    Application.objects.filter(pk=soi.pk).update(version=soi.version + 1)
+    keys.append(key())
+    Application.objects.filter(pk=soi.pk).update(updated_at=timezone.now())
+    keys.append(key())
+    certification = soi.certification
+    certification.clo_title = "Acting City Attorney"
+    certification.save()
+    keys.append(key())
+    assert len(set(keys)) == 4
