@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import transaction
 from django.db.models import Count, Sum
 
 from applications.models import Application
@@ -39,23 +40,24 @@ def score_summaries_refresh(application_ids: Iterable[int]) -> None:
     ids = set(application_ids)
     if not ids:
         return
-    # Lock the SOIs first (in id order, as every locker does): two reviewers submitting
-    # at once would each count only the reviews committed before their own, and the
-    # later upsert would store one review too few. Behind the lock, the count below is
-    # a new statement and sees the other's committed review.
-    list(
-        Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
-    )
-    found = {
-        summary.application_id: summary
-        for summary in _summaries(Review.objects.filter(assignment__application_id__in=ids))
-    }
-    ScoreSummary.objects.bulk_create(
-        [found.get(pk) or ScoreSummary(application_id=pk, average=None) for pk in ids],
-        update_conflicts=True,
-        unique_fields=["application"],
-        update_fields=["average", "reviews_submitted"],
-    )
+    # Atomic here too, so a review saved outside any transaction (a script, a test's
+    # setup) still gets its lock. The SOIs are locked first (in id order): two reviewers
+    # submitting at once would each count only the reviews committed before their own,
+    # and the later upsert would store one review too few. Behind the lock, the count
+    # is a new statement and sees the other's committed review.
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        list(locked.values_list("pk"))
+        found = {
+            summary.application_id: summary
+            for summary in _summaries(Review.objects.filter(assignment__application_id__in=ids))
+        }
+        ScoreSummary.objects.bulk_create(
+            [found.get(pk) or ScoreSummary(application_id=pk, average=None) for pk in ids],
+            update_conflicts=True,
+            unique_fields=["application"],
+            update_fields=["average", "reviews_submitted"],
+        )
 
 
 def score_summaries_rebuild() -> int:
