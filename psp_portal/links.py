@@ -17,6 +17,16 @@ def url_head(name: str) -> str:
     return url.removesuffix("0/")
 
 
+def url_around(name: str) -> tuple[str, str]:
+    """What comes before and after the one id in route `name`'s URL (".../<pk>/decide/"):
+    a row's link is then head + pk + tail. A route with more ids does not reverse."""
+    stand_in = str(10**15)
+    head, found, tail = reverse(name, args=[stand_in]).partition(stand_in)
+    if not found:
+        raise ValueError(f"url_around needs a route that shows its id, not {name}.")
+    return head, tail
+
+
 def url_from_ids(name: str, ids: int = 1):
     """A function that builds route `name`'s URL from `ids` ids, wherever they stand in
     it: the route is reversed with stand-in ids that no row has, which are swapped."""

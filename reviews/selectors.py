@@ -3,9 +3,10 @@ applicants see."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from applications.extensions import ApplicantStatus
@@ -71,10 +72,12 @@ class QueueRow:
     application: Application
     # The whole screening on the review page and in the API; its summary on list pages.
     screening: Screening | ScreeningSummary
+    # ReviewAssignments on the review page; AssignmentSummaries (their reviews
+    # ReviewSummaries) on list pages.
     assignments: list
     reviews: list  # submitted reviews
     decision: Decision | None
-    my_assignment: ReviewAssignment | None = None
+    my_assignment: "ReviewAssignment | AssignmentSummary | None" = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -118,30 +121,59 @@ class QueueRow:
 
 
 def with_list_data(queryset):
-    """What the queue and slate rows read, in a fixed number of queries: the SOIs (with
-    what their cached screening summary is keyed by, and the decision in force as three
-    columns) and the assignments with their reviews. Screening comes from `summaries_for`."""
-    return with_decision_in_force(
-        with_summary_inputs(queryset.select_related("jurisdiction"))
-    ).prefetch_related(
-        Prefetch(
-            "review_assignments",
-            queryset=ReviewAssignment.objects.select_related("review").order_by(
-                "application_id", "assigned_at"
-            ),
-        )
+    """What the queue and slate rows read of the SOIs: what their cached screening summary
+    is keyed by, and the decision in force as three columns. `list_rows` adds the
+    assignments (one query) and the screening summaries."""
+    return with_decision_in_force(with_summary_inputs(queryset.select_related("jurisdiction")))
+
+
+class ReviewSummary(NamedTuple):
+    """What a list row reads of a review (not its comments, which can run to pages)."""
+
+    status: str
+    total_score: int | None
+
+    def get_status_display(self) -> str:
+        return Review.Status(self.status).label
+
+
+class AssignmentSummary(NamedTuple):
+    """What a list row reads of an assignment; `review` is None until one is started.
+    Read as `access.can_see_other_scores` reads a ReviewAssignment."""
+
+    reviewer_id: int
+    review: ReviewSummary | None
+
+
+def assignment_summaries(application_ids: list[int]) -> dict[int, list[AssignmentSummary]]:
+    """Each SOI's assignments in the order they were made, in one query. A prefetch of
+    the assignments and reviews built two model instances per assignment, the largest
+    part of a queue page's rows after the SOIs themselves (issue 20)."""
+    by_soi = {pk: [] for pk in application_ids}
+    if not application_ids:
+        return by_soi
+    rows = (
+        ReviewAssignment.objects.filter(application_id__in=application_ids)
+        .order_by("application_id", "assigned_at", "pk")
+        .values_list("application_id", "reviewer_id", "review__status", "review__total_score")
     )
+    for application_id, reviewer_id, status, total_score in rows:
+        review = ReviewSummary(status, total_score) if status is not None else None
+        by_soi[application_id].append(AssignmentSummary(reviewer_id, review))
+    return by_soi
 
 
 def with_decision_in_force(queryset):
     """The decision in force (at most one per SOI: a unique constraint on reversed_at
     null) as columns, where a row needs only its outcome and release: no query of its own.
     `decision_in_force` rebuilds it."""
-    in_force = Decision.objects.filter(application=OuterRef("pk"), reversed_at=None)
+    # One LEFT JOIN, not a subquery per column: the constraint keeps it to one row per
+    # SOI, and building the query took 0.7 ms of CPU less per page (issue 20).
     return queryset.annotate(
-        decision_in_force_id=Subquery(in_force.values("pk")[:1]),
-        decision_outcome=Subquery(in_force.values("outcome")[:1]),
-        decision_released_at=Subquery(in_force.values("released_at")[:1]),
+        in_force=FilteredRelation("decisions", condition=Q(decisions__reversed_at=None)),
+        decision_in_force_id=F("in_force__id"),
+        decision_outcome=F("in_force__outcome"),
+        decision_released_at=F("in_force__released_at"),
     )
 
 
@@ -160,11 +192,17 @@ def decision_in_force(application) -> list[Decision]:
 
 
 def list_rows(applications, user=None) -> list[QueueRow]:
-    """Rows for the list pages: SOIs loaded with `with_list_data`, screening summarized."""
+    """Rows for the list pages: SOIs loaded with `with_list_data`, their assignments
+    summarized (one query) and their screening from the cached summaries."""
     applications = list(applications)
     for application in applications:
         application.decisions_in_force = decision_in_force(application)
-    return build_rows(applications, user, screenings=summaries_for(applications))
+    return build_rows(
+        applications,
+        user,
+        screenings=summaries_for(applications),
+        assignments=assignment_summaries([application.pk for application in applications]),
+    )
 
 
 def with_review_detail(queryset):
@@ -190,18 +228,24 @@ def detail_row(application, user) -> QueueRow:
     return build_rows([application], user)[0]
 
 
-def build_rows(applications, user=None, *, screenings=None) -> list[QueueRow]:
-    """Rows of SOIs loaded with `with_review_detail` (each screened here), or with
-    `with_list_data` and their `screenings` summaries by id (`list_rows`)."""
+def build_rows(applications, user=None, *, screenings=None, assignments=None) -> list[QueueRow]:
+    """Rows of SOIs loaded with `with_review_detail` (each screened here, its assignments
+    read from the prefetch), or of SOIs loaded with `with_list_data` with their
+    `screenings` and `assignments` summaries by id (`list_rows`)."""
     rows = []
     for application in applications:
-        assignments = list(application.review_assignments.all())
+        if assignments is not None:
+            made = assignments[application.pk]
+        else:
+            made = list(application.review_assignments.all())
+        # getattr: a ReviewAssignment without a review raises (an AttributeError), a
+        # summary holds None.
         reviews = [
-            a.review
-            for a in assignments
-            if hasattr(a, "review") and a.review.status == Review.Status.SUBMITTED
+            review
+            for review in (getattr(a, "review", None) for a in made)
+            if review is not None and review.status == Review.Status.SUBMITTED
         ]
-        mine = next((a for a in assignments if user and a.reviewer_id == user.pk), None)
+        mine = next((a for a in made if user and a.reviewer_id == user.pk), None)
         decisions = application.decisions_in_force
         rows.append(
             QueueRow(
@@ -209,7 +253,7 @@ def build_rows(applications, user=None, *, screenings=None) -> list[QueueRow]:
                 screening=(
                     screenings[application.pk] if screenings is not None else screen(application)
                 ),
-                assignments=assignments,
+                assignments=made,
                 reviews=reviews,
                 decision=decisions[0] if decisions else None,
                 my_assignment=mine,

@@ -118,6 +118,17 @@ class Application(models.Model):
                 "status",
                 name="application_queue_order",
             ),
+            # The same order for filed SOIs only (the queue never lists drafts): PostgreSQL
+            # reads the first page from here instead of walking the index above past the
+            # newest rows, all drafts, and checking each one's status on the table (4,400
+            # rows, 3 to 4 ms, at scale 10). SQLite skips them in the index above.
+            models.Index(
+                Coalesce("submitted_at", "created_at").desc(),
+                "reference_number",
+                "id",
+                condition=~models.Q(status="draft"),  # Status.DRAFT (not in scope in Meta)
+                name="application_filed_queue_order",
+            ),
             # A cycle's filed SOIs (the slate's ranking and totals): read from the index
             # alone, not from 10,000 rows of a cycle at scale 10 to check their status.
             models.Index(
