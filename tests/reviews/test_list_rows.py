@@ -35,9 +35,7 @@ def what_a_row_says(row, user):
         "status": row.status_label,
         "mine": row.my_assignment is not None,
         "my_review": row.my_review.get_status_display() if row.my_review else None,
-        "scores_visible": can_see_other_scores(
-            user, row.application, assignment=row.my_assignment
-        ),
+        "scores_visible": can_see_other_scores(user, row.application, assignment=row.my_assignment),
     }
 
 
