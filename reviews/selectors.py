@@ -354,7 +354,8 @@ def _rows_in_order(ids: list[int], user) -> list[QueueRow]:
     """Rows (screened, with reviews and decisions) for these SOIs only, in `ids` order."""
     if not ids:
         return []  # an empty page (a search that found nothing) needs no query built
-    loaded = {a.pk: a for a in with_list_data(Application.objects.filter(pk__in=ids))}
+    # No order: the rows are put in `ids` order here (Meta.ordering would sort them).
+    loaded = {a.pk: a for a in with_list_data(Application.objects.filter(pk__in=ids).order_by())}
     return list_rows([loaded[pk] for pk in ids if pk in loaded], user)
 
 

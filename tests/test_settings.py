@@ -28,6 +28,7 @@ CONTROLLED = (
     "SITE_URL",
     "AWS_STORAGE_BUCKET_NAME",
     "PSP_VAR_DIR",
+    "DB_RANDOM_PAGE_COST",
 )
 
 # Only the settings module is imported (no django.setup()), so an app's import
@@ -41,6 +42,7 @@ print(json.dumps({
     "ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
     "DB_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "DB_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {}),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION"),
     "CACHE_FALLBACK": settings.CACHES["default"].get("OPTIONS", {}).get("FALLBACK"),
@@ -261,3 +263,26 @@ def test_tests_run_tasks_inline_without_a_broker():
     # deterministic; the background thread is tested on purpose where it is wanted.
     s = load_settings(DJANGO_ENV="test")
     assert s["EAGER"] is True and s["THREAD"] is False
+
+
+def test_postgresql_plans_for_ssd_storage_unless_told_otherwise():
+    url = "postgres://psp:pw@db.internal:5432/psp_portal"
+    assert load_settings(DATABASE_URL=url)["DB_OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    disks = load_settings(DATABASE_URL=url, DB_RANDOM_PAGE_COST="4")
+    assert disks["DB_OPTIONS"]["options"] == "-c random_page_cost=4.0"
+    # A number only: the value is written into the connection's options.
+    assert "ValueError" in run_python(
+        ["-c", PRINT_SETTINGS], {"DATABASE_URL": url, "DB_RANDOM_PAGE_COST": "1 -c x=y"}
+    ).stderr
+    assert "options" not in load_settings()["DB_OPTIONS"]  # SQLite has no such setting
+
+
+@pytest.mark.django_db
+def test_the_setting_reaches_the_database_server():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting (CI runs it)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"

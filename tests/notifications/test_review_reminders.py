@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import roles
@@ -193,6 +195,29 @@ def test_the_official_sees_overdue_reviews_on_the_queue(client, selecting_offici
     html = response.content.decode()
     assert "Overdue reviews" in html and "due May 8, 2026" in html
     assert on_time.pk not in [a.pk for a in response.context["overdue"]]
+
+
+def test_the_overdue_list_names_each_jurisdiction_in_a_fixed_number_of_queries(
+    client, selecting_official, reviewer
+):
+    def visit():
+        client.get(reverse("reviews:queue"))  # warm the session and permission caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reviews:queue"))
+        return response, len(queries.captured_queries)
+
+    client.force_login(selecting_official)
+    with time_machine.travel(at(datetime.date(2026, 5, 11)), tick=True):
+        ReviewAssignmentFactory(reviewer=reviewer, due_date=datetime.date(2026, 5, 8))
+        _, one = visit()
+        late = ReviewAssignmentFactory.create_batch(
+            4, reviewer=reviewer, due_date=datetime.date(2026, 5, 9)
+        )
+        response, five = visit()
+    assert one == five
+    html = response.content.decode()
+    for assignment in late:
+        assert f"{assignment.application.jurisdiction.name}: {reviewer}" in html
 
 
 def test_a_reviewer_does_not_get_the_overdue_panel(client, reviewer):
