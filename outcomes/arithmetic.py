@@ -16,8 +16,9 @@ None everywhere, never 0; a year whose population moved by more than 10% from th
 year before is flagged for the liaison.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import NamedTuple
 
 ONE_DP = Decimal("0.1")
@@ -101,18 +102,25 @@ class YearResult(NamedTuple):
         return self.rate is None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteSeries:
-    baseline_years: list[int]
+    """Frozen, its sequences tuples: the Outcomes page keeps a site's series in memory
+    and hands the same one to every request (outcomes.selectors._memoized_series)."""
+
+    baseline_years: tuple[int, ...]
     baseline_rate: Decimal | None
     national_baseline_rate: Decimal | None
-    years: list[YearResult] = field(default_factory=list)
+    years: tuple[YearResult, ...] = ()
 
-    @property
-    def after_baseline(self) -> list[YearResult]:
-        return [row for row in self.years if row.period != "baseline" and row.period != "other"]
+    # Cached on the instance (frozen fields cannot change under them): the Outcomes page
+    # sorts and summarizes every site by its latest year on every request.
+    @cached_property
+    def after_baseline(self) -> tuple[YearResult, ...]:
+        return tuple(
+            row for row in self.years if row.period != "baseline" and row.period != "other"
+        )
 
-    @property
+    @cached_property
     def latest(self) -> YearResult | None:
         """The latest year after the baseline with a change, or None."""
         with_change = [row for row in self.after_baseline if row.change is not None]
@@ -152,11 +160,7 @@ def compute_series(
         if used and all(y in national for y in used)
         else None
     )
-    series = SiteSeries(
-        baseline_years=list(baseline_years),
-        baseline_rate=baseline_rate,
-        national_baseline_rate=national_baseline,
-    )
+    results = []
     psp = set(psp_years)
     last_psp = max(psp_years) if psp_years else None
     for year in years:
@@ -177,7 +181,7 @@ def compute_series(
         relative = (
             change - national_change if change is not None and national_change is not None else None
         )
-        series.years.append(
+        results.append(
             YearResult(
                 year=year,
                 period=period,
@@ -194,7 +198,12 @@ def compute_series(
                 entered_rate=entered.get(year),
             )
         )
-    return series
+    return SiteSeries(
+        baseline_years=tuple(baseline_years),
+        baseline_rate=baseline_rate,
+        national_baseline_rate=national_baseline,
+        years=tuple(results),
+    )
 
 
 @dataclass

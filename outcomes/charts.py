@@ -8,6 +8,7 @@ description; the PSP years are shaded and the baseline mean is a dashed line.
 `chart.rows` carries the numbers for the data table shown beside each chart.
 """
 
+import functools
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -208,3 +209,27 @@ def rate_chart(
         ET.SubElement(root, "line", {"x1": str(left + 260), "y1": str(legend_y - 4), "x2": str(left + 284), "y2": str(legend_y - 4), "stroke": NATIONAL_STROKE, "stroke-width": "2", "stroke-dasharray": "5 3"})  # fmt: skip
         _text(root, left + 290, legend_y, "United States", size=11)
     return _finish(root, title, description, rows)
+
+
+# The Outcomes page draws a page of these small multiples on every request, a quarter
+# of its time, for series that change a few times a year. So each process keeps them
+# under all their inputs, the site's series itself among them (frozen, compared field
+# by field), never under a version or a date: a change makes a new key and an entry is
+# never stale. About 5 KB each (the page's and the PDF's markup).
+SMALL_CHART_CACHE_SIZE = 2_000
+
+
+@functools.lru_cache(maxsize=SMALL_CHART_CACHE_SIZE)
+def small_rate_chart(
+    name: str, series: SiteSeries, *, chart_id: str, psp_years: tuple[int, ...]
+) -> Chart:
+    """The Outcomes page's small multiple of a site (`rate_chart`, 240 x 120, small)."""
+    return rate_chart(
+        name,
+        series,
+        chart_id=chart_id,
+        psp_years=list(psp_years),
+        width=240,
+        height=120,
+        small=True,
+    )

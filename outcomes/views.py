@@ -21,7 +21,7 @@ from .access import (
     get_outcome_for,
     get_outcome_site_for,
 )
-from .charts import rate_chart
+from .charts import rate_chart, small_rate_chart
 from .forms import DueDateForm, FiguresForm, ImportForm, OutcomeFilter, ReturnForm
 from .imports import COLUMN_HELP, COLUMNS, outcome_import_create, template_csv
 from .models import OutcomeDueDate, OutcomeImport, OutcomeYear
@@ -198,14 +198,11 @@ def program_outcomes_view(request):
     charts = [
         (
             item,
-            rate_chart(
+            small_rate_chart(
                 item.name,
                 item.series,
                 chart_id=f"site-{item.site.pk}",
-                psp_years=item.psp_years,
-                width=240,
-                height=120,
-                small=True,
+                psp_years=tuple(item.psp_years),
             ),
         )
         for item in page.object_list

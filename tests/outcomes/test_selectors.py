@@ -56,6 +56,7 @@ def test_figure_rows_give_the_same_series_as_outcome_rows():
     light = figures_by_site(Site.objects.filter(pk=site.pk))[site.pk]
     assert [row.offenses for row in light] == [row.offenses for row in full]
     assert light[4].offenses is None and light[5].offenses == 10  # half-entered: no total
+    assert light[0].is_baseline is True  # read from the cursor: the driver's own bool
     assert site_series(site, light, national) == site_series(site, full, national)
 
 
