@@ -14,8 +14,11 @@ from rest_framework.response import Response
 
 from applications.access import can_manage_cycles
 from applications.models import Cycle, NationalCrimeRate
-from engagements.access import engagements_visible_to, get_engagement_for
-from engagements.models import FollowUpAction
+from engagements.access import (
+    engagements_visible_to,
+    follow_ups_visible_to,
+    get_engagement_for,
+)
 from outcomes.access import can_use_outcomes_page, get_outcome_for, outcomes_visible_to
 from outcomes.selectors import national_rates, rows_by_site, site_series
 from reports.access import get_report_for, reports_listed_for
@@ -188,16 +191,13 @@ class FollowUpViewSet(ListRetrieveViewSet):
     ordering = ("id",)
 
     def get_queryset(self):
-        user = self.request.user
-        if not can_see_internal(user):
-            return FollowUpAction.objects.none()
-        return FollowUpAction.objects.filter(engagement__in=engagements_visible_to(user))
+        return follow_ups_visible_to(self.request.user)
 
 
 def with_soi_data(queryset):
     """What the SOI rows read: the queue's list rows (reviews.selectors.with_list_data:
-    the SOIs with the decision in force as columns, the assignments with their reviews),
-    so status, screening and scores are the queue's. Screening comes from the same
+    the SOIs with the decision in force as columns; list_rows adds the assignments and
+    their reviews), so status, screening and scores are the queue's. Screening comes from the same
     cached summaries, which keep each check and its reasons; SOIs not cached yet are
     screened in five more queries for any number of rows."""
     # The frozen copy made at submission is the largest column and nothing here reads it.

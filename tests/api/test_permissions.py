@@ -321,3 +321,23 @@ def test_follow_ups_on_an_engagement_are_internal(client, world):
     assert _call(client, world, "applicant", url).json()["follow_ups"] == []
     staff_view = _call(client, world, "liaison", url).json()["follow_ups"]
     assert [row["id"] for row in staff_view] == [world["follow_up_a"].pk]
+
+
+def test_follow_ups_visible_are_those_of_the_engagements_visible(world):
+    from engagements.access import engagements_visible_to, follow_ups_visible_to
+    from sites.access import can_see_internal
+
+    every = {world["follow_up_a"].pk, world["follow_up_b"].pk}
+    for role in ["applicant", "reviewer", "official", "liaison", "other_liaison", "admin"]:
+        user = world[role]
+        shown = set(follow_ups_visible_to(user).values_list("pk", flat=True))
+        expected = set()
+        if can_see_internal(user):
+            expected = set(
+                FollowUpAction.objects.filter(
+                    engagement__in=engagements_visible_to(user)
+                ).values_list("pk", flat=True)
+            )
+        assert shown == expected, role
+        assert shown <= every
+    assert set(follow_ups_visible_to(world["admin"]).values_list("pk", flat=True)) == every
