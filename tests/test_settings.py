@@ -271,9 +271,12 @@ def test_postgresql_plans_for_ssd_storage_unless_told_otherwise():
     disks = load_settings(DATABASE_URL=url, DB_RANDOM_PAGE_COST="4")
     assert disks["DB_OPTIONS"]["options"] == "-c random_page_cost=4.0"
     # A number only: the value is written into the connection's options.
-    assert "ValueError" in run_python(
-        ["-c", PRINT_SETTINGS], {"DATABASE_URL": url, "DB_RANDOM_PAGE_COST": "1 -c x=y"}
-    ).stderr
+    assert (
+        "ValueError"
+        in run_python(
+            ["-c", PRINT_SETTINGS], {"DATABASE_URL": url, "DB_RANDOM_PAGE_COST": "1 -c x=y"}
+        ).stderr
+    )
     assert "options" not in load_settings()["DB_OPTIONS"]  # SQLite has no such setting
 
 
