@@ -162,14 +162,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+_random_page_cost = env_str("DB_RANDOM_PAGE_COST", "1.1")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _random_page_cost:
     # The planner's cost of a random page read against a sequential one (PostgreSQL's
     # default, 4, is for spinning disks). On SSD storage, or with the working set in
     # memory, 1.1 is the usual figure: with 4 the reviewer's queue counted its 359 SOIs
     # by reading all 25,000 filed ones instead of looking up its own (4 ms against 1 ms
-    # at bench scale 10; issue 20). Set DB_RANDOM_PAGE_COST=4 for a database on disks.
+    # at bench scale 10; issue 20). DB_RANDOM_PAGE_COST=4 for a database on disks; empty
+    # to send no option (a pooler such as PgBouncer refuses connection options unless
+    # configured to ignore them: set the figure on the server instead).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c random_page_cost={float(env_str('DB_RANDOM_PAGE_COST', '1.1'))}"
+        f"-c random_page_cost={float(_random_page_cost)}"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

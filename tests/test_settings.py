@@ -278,6 +278,8 @@ def test_postgresql_plans_for_ssd_storage_unless_told_otherwise():
         ).stderr
     )
     assert "options" not in load_settings()["DB_OPTIONS"]  # SQLite has no such setting
+    # Empty: no option at all (a connection pooler that refuses startup options).
+    assert "options" not in load_settings(DATABASE_URL=url, DB_RANDOM_PAGE_COST="")["DB_OPTIONS"]
 
 
 @pytest.mark.django_db
