@@ -2,6 +2,7 @@
 engagement reports (read-only selectors)."""
 
 import datetime
+from collections import Counter
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -27,28 +28,8 @@ def _month_starts(last: datetime.date, months: int) -> list[datetime.date]:
     return starts[::-1]
 
 
-def _month_figures(starts, today) -> dict:
-    """One conditional COUNT per month (SQL), for `site_figures`."""
-    figures = {}
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else today + datetime.timedelta(days=1)
-        figures[f"m{index}"] = Count(
-            "pk", filter=Q(status=DELIVERED, start_date__gte=start, start_date__lt=end)
-        )
-    return figures
-
-
-def _focus_area_figures() -> dict:
-    # focus_areas is a JSON list; its text holds each value in quotes and no value is a
-    # substring of another, so a quoted text match counts it on SQLite and PostgreSQL.
-    return {
-        f"fa_{value}": Count("pk", filter=Q(status=DELIVERED, focus_areas__icontains=f'"{value}"'))
-        for value in FocusArea.values
-    }
-
-
 def site_figures(site, *, engagements=None, months: int = 12, today=None) -> dict:
-    """Chart data and the visible engagement count of one site, in ONE aggregate query.
+    """Chart data and the visible engagement count of one site, in ONE query.
 
     `engagements` is the queryset the reader may see (default: all of the site's);
     the charts count only delivered engagements, so they are the same for every reader.
@@ -56,16 +37,24 @@ def site_figures(site, *, engagements=None, months: int = 12, today=None) -> dic
     """
     today = today or timezone.localdate()
     starts = _month_starts(today, months)
+    first, end = starts[0], today + datetime.timedelta(days=1)
     rows = Engagement.objects.filter(site=site) if engagements is None else engagements
-    result = rows.aggregate(
-        total=Count("pk"), **_month_figures(starts, today), **_focus_area_figures()
-    )
+    total, by_month, by_area = 0, [0] * months, Counter()
+    # Three columns of each engagement, counted here: one aggregate with a filtered
+    # COUNT per month and per focus area (each matched in the JSON list's text) took
+    # 4 ms of CPU to build and 6 ms to run for a site of 1,000 engagements, against
+    # 3 ms in all for this (1 ms for a typical site of 160; issue 20).
+    for status, start, areas in rows.order_by().values_list("status", "start_date", "focus_areas"):
+        total += 1
+        if status != DELIVERED:
+            continue
+        by_area.update(set(areas or ()))  # an engagement counts once per focus area
+        if first <= start < end:
+            by_month[(start.year - first.year) * 12 + start.month - first.month] += 1
     return {
-        "total": result["total"],
-        "by_month": [(f"{start:%b %y}", result[f"m{i}"]) for i, start in enumerate(starts)],
-        "by_focus_area": [
-            (FocusArea(value).label, result[f"fa_{value}"]) for value in FocusArea.values
-        ],
+        "total": total,
+        "by_month": [(f"{start:%b %y}", by_month[i]) for i, start in enumerate(starts)],
+        "by_focus_area": [(FocusArea(value).label, by_area[value]) for value in FocusArea.values],
     }
 
 

@@ -7,7 +7,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from charts.svg import PAGE_TEXT_MIN, horizontal_bar_chart, vertical_bar_chart
-from engagements.stats import delivered_by_focus_area, delivered_by_month, site_charts
+from engagements.models import Engagement
+from engagements.stats import (
+    delivered_by_focus_area,
+    delivered_by_month,
+    site_charts,
+    site_figures,
+)
 from tests.factories import EngagementFactory, SiteFactory
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -162,3 +168,31 @@ def test_month_labels_of_a_long_range_never_run_into_each_other(fixed):
     assert all(
         left_end < right_start for (_, left_end), (right_start, _) in itertools.pairwise(spans)
     )
+
+
+@pytest.mark.django_db
+def test_site_figures_count_what_each_reader_sees_and_each_area_once():
+    site = SiteFactory()
+    today = datetime.date(2025, 6, 15)
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2025, 6, 2),
+                      focus_areas=["gun_violence", "gun_violence"])  # fmt: skip
+    # Delivered but dated after today (a data-entry slip): in the areas, in no month.
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2025, 7, 1),
+                      focus_areas=["technology"])  # fmt: skip
+    # A year and a month ago: before the first month shown.
+    EngagementFactory(site=site, delivered=True, start_date=datetime.date(2024, 5, 31),
+                      focus_areas=[])  # fmt: skip
+    EngagementFactory(site=site, planned=True, start_date=datetime.date(2025, 6, 20),
+                      focus_areas=["technology"])  # fmt: skip
+
+    staff = site_figures(site, today=today)
+    assert staff["total"] == 4
+    assert sum(n for _label, n in staff["by_month"]) == 1
+    assert staff["by_month"][-1] == ("Jun 25", 1)
+    areas = dict(staff["by_focus_area"])
+    assert areas["Gun violence"] == 1  # listed twice, one engagement
+    assert areas["Technology"] == 1  # the planned one is not delivered
+    delivered = Engagement.objects.filter(site=site, status=Engagement.Status.DELIVERED)
+    applicant = site_figures(site, engagements=delivered, today=today)
+    assert applicant["total"] == 3
+    assert applicant["by_month"] == staff["by_month"]
