@@ -38,7 +38,7 @@ def site_detail(request, pk):
     if not internal:
         visible = visible.filter(status=Engagement.Status.DELIVERED)
     engagements = list(visible.order_by("-start_date", "-pk")[:SITE_PAGE_ENGAGEMENTS])
-    # Chart data and the total in one aggregate query, however many engagements the site has.
+    # Chart data and the total from one query, however many engagements the site has.
     figures = site_figures(site, engagements=visible)
     context.update(
         timeline=sorted(

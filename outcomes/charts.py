@@ -215,8 +215,9 @@ def rate_chart(
 # of its time, for series that change a few times a year. So each process keeps them
 # under all their inputs, the site's series itself among them (frozen, compared field
 # by field), never under a version or a date: a change makes a new key and an entry is
-# never stale. About 5 KB each (the page's and the PDF's markup).
-SMALL_CHART_CACHE_SIZE = 2_000
+# never stale. About 7 KB each (the page's and the PDF's markup): 1,000 take some 7 MB a
+# process, twenty pages of the Outcomes page's small multiples.
+SMALL_CHART_CACHE_SIZE = 1_000
 
 
 @functools.lru_cache(maxsize=SMALL_CHART_CACHE_SIZE)

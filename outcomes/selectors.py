@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F
 
@@ -137,7 +138,10 @@ def figures_by_site(sites_qs) -> dict[int, list[FigureRow]]:
     # Read from the cursor: the drivers already return these types (psycopg a bool, SQLite
     # through the "bool" converter Django registers; the sum an int or NULL), and the ORM's
     # second pass over each row (the sum's int(), SQLite's bool) took as long as the fetch.
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # no site can match (an empty filter): the ORM would return []
+        return grouped
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
@@ -200,9 +204,11 @@ def site_facts(sites_qs) -> list[SiteFacts]:
 # least recently used go first); nothing needs invalidating, no query or round trip is
 # spent, and a new deploy starts a new process, so a change to the arithmetic is never
 # served from an old entry. The function receives nothing but its key, so the series
-# cannot depend on anything the key leaves out. An entry is about 2 KB: 20,000 take
-# some 40 MB a process, several year filters of a few thousand sites.
-SERIES_CACHE_SIZE = 20_000
+# cannot depend on anything the key leaves out. An entry with its key is about 11 KB
+# (an 11-year series): 3,000 take some 35 MB in each web and Celery process, the whole
+# program three times over at bench scale 10 (1,000 sites; each year filter tried is
+# another 1,000 entries, and the least recently used go first).
+SERIES_CACHE_SIZE = 3_000
 
 
 @functools.lru_cache(maxsize=SERIES_CACHE_SIZE)

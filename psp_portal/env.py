@@ -38,5 +38,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}.") from None
 
 
+def env_positive_float(name: str, default: str) -> float | None:
+    """A positive, finite number; None when set empty (the setting is then left out)."""
+    raw = os.environ.get(name, default).strip()
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not (0 < value < float("inf")):  # also refuses nan
+        raise ImproperlyConfigured(f"{name} must be a positive number, got {raw!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]

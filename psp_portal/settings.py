@@ -13,7 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_positive_float, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PSP_VAR_DIR", str(BASE_DIR / "var")))
@@ -162,17 +162,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-_random_page_cost = env_str("DB_RANDOM_PAGE_COST", "1.1")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _random_page_cost:
+_random_page_cost = env_positive_float("DB_RANDOM_PAGE_COST", "1.1")
+_POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis")
+if DATABASES["default"]["ENGINE"] in _POSTGRESQL_ENGINES and _random_page_cost:
     # The planner's cost of a random page read against a sequential one (PostgreSQL's
     # default, 4, is for spinning disks). On SSD storage, or with the working set in
     # memory, 1.1 is the usual figure: with 4 the reviewer's queue counted its 359 SOIs
     # by reading all 25,000 filed ones instead of looking up its own (4 ms against 1 ms
     # at bench scale 10; issue 20). DB_RANDOM_PAGE_COST=4 for a database on disks; empty
     # to send no option (a pooler such as PgBouncer refuses connection options unless
-    # configured to ignore them: set the figure on the server instead).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c random_page_cost={float(_random_page_cost)}"
+    # configured to ignore them: set the figure on the server instead). Added to any
+    # options DATABASE_URL carries (?options=-c search_path=...), not in their place.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        part
+        for part in (_options.get("options", ""), f"-c random_page_cost={_random_page_cost}")
+        if part
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

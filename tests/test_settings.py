@@ -270,13 +270,15 @@ def test_postgresql_plans_for_ssd_storage_unless_told_otherwise():
     assert load_settings(DATABASE_URL=url)["DB_OPTIONS"]["options"] == "-c random_page_cost=1.1"
     disks = load_settings(DATABASE_URL=url, DB_RANDOM_PAGE_COST="4")
     assert disks["DB_OPTIONS"]["options"] == "-c random_page_cost=4.0"
-    # A number only: the value is written into the connection's options.
-    assert (
-        "ValueError"
-        in run_python(
-            ["-c", PRINT_SETTINGS], {"DATABASE_URL": url, "DB_RANDOM_PAGE_COST": "1 -c x=y"}
-        ).stderr
-    )
+    # A positive number only: the value is written into the connection's options, and
+    # PostgreSQL would refuse anything else at every connection.
+    for bad in ("1 -c x=y", "nan", "inf", "0", "-1"):
+        assert "DB_RANDOM_PAGE_COST must be a positive number" in refusal(
+            DATABASE_URL=url, DB_RANDOM_PAGE_COST=bad
+        )
+    # Options the URL carries are kept.
+    with_path = load_settings(DATABASE_URL=url + "?options=-c%20search_path%3Dpsp")
+    assert with_path["DB_OPTIONS"]["options"] == "-c search_path=psp -c random_page_cost=1.1"
     assert "options" not in load_settings()["DB_OPTIONS"]  # SQLite has no such setting
     # Empty: no option at all (a connection pooler that refuses startup options).
     assert "options" not in load_settings(DATABASE_URL=url, DB_RANDOM_PAGE_COST="")["DB_OPTIONS"]

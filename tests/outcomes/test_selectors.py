@@ -69,3 +69,12 @@ def test_program_outcomes_rows_are_outcome_years_only_when_asked(django_assert_n
     assert isinstance(full.sites[0].rows[0], OutcomeYear)
     assert not isinstance(light.sites[0].rows[0], OutcomeYear)
     assert light.sites[0].series == full.sites[0].series
+
+
+def test_no_site_to_show_gives_an_empty_program():
+    site_with_figures()
+    # A queryset that can match nothing is never sent to the database (EmptyResultSet).
+    for nothing in (Site.objects.none(), Site.objects.filter(pk__in=[])):
+        data = program_outcomes(nothing)
+        assert data.sites == [] and data.years == []
+    assert figures_by_site(Site.objects.none()) == {}

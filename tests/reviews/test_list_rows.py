@@ -1,8 +1,11 @@
 """The list pages' rows (assignments read as summaries, one query) say what the review
 page's row (assignments and reviews as model instances) says of the same SOI."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
 from applications.models import Application
@@ -15,7 +18,8 @@ from reviews.selectors import (
     with_review_detail,
 )
 from tests.conftest import make_staff
-from tests.reviews.factories import ReviewFactory, assign
+from tests.factories import ApplicationFactory
+from tests.reviews.factories import DecisionFactory, ReviewFactory, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +68,30 @@ def test_the_queue_shows_the_callers_own_review(client, soi, reviewer, other_rev
     html = client.get(reverse("reviews:queue")).content.decode()
     assert "1 of 2" in html
     assert "My review: Draft" in html
+
+
+def test_a_reversed_decision_is_not_the_one_in_force_on_the_lists(
+    client, cycle, selecting_official
+):
+    decided = ApplicationFactory(cycle=cycle, submitted=True)
+    ApplicationFactory(cycle=cycle, submitted=True)  # no decision
+    DecisionFactory(
+        application=decided,
+        decided_by=selecting_official,
+        reversed_by=selecting_official,
+        reversed_at=timezone.now() - datetime.timedelta(days=1),
+        reversal_reason="Wrong cycle",
+    )
+    in_force = DecisionFactory(
+        application=decided, decided_by=selecting_official, outcome="selected"
+    )
+
+    loaded = with_list_data(Application.objects.filter(cycle=cycle))
+    assert loaded.count() == 2  # the join with the decisions adds no row
+    rows = {row.application.pk: row for row in list_rows(loaded, selecting_official)}
+    assert len(rows) == 2
+    assert rows[decided.pk].decision.pk == in_force.pk
+    assert rows[decided.pk].status_label == "Decided (not released)"
+    client.force_login(selecting_official)
+    response = client.get(reverse("reviews:queue"))
+    assert [row.application.pk for row in response.context["page"]].count(decided.pk) == 1
