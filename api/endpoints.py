@@ -197,9 +197,9 @@ class FollowUpViewSet(ListRetrieveViewSet):
 def with_soi_data(queryset):
     """What the SOI rows read: the queue's list rows (reviews.selectors.with_list_data:
     the SOIs with the decision in force as columns; list_rows adds the assignments and
-    their reviews), so status, screening and scores are the queue's. Screening comes from the same
-    cached summaries, which keep each check and its reasons; SOIs not cached yet are
-    screened in five more queries for any number of rows."""
+    their reviews), so status, screening and scores are the queue's. Screening comes
+    from the same cached summaries, which keep each check and its reasons; SOIs not
+    cached yet are screened in five more queries for any number of rows."""
     # The frozen copy made at submission is the largest column and nothing here reads it.
     return with_list_data(queryset).defer("snapshot")
 
