@@ -35,6 +35,7 @@ from .forms import (
 )
 from .import_jobs import import_job_create
 from .imports import COLUMN_HELP, COLUMNS, template_csv
+from .list_rows import engagement_rows
 from .models import Engagement, FollowUpAction, NarrativeUpdate
 from .services import (
     EngagementError,
@@ -75,7 +76,12 @@ def engagement_list(request):
     return render(
         request,
         "engagements/engagement_list.html",
-        {"filter": engagement_filter, "page": page, "query": query.urlencode()},
+        {
+            "filter": engagement_filter,
+            "page": page,
+            "rows": engagement_rows(page.object_list),
+            "query": query.urlencode(),
+        },
     )
 
 
