@@ -20,6 +20,7 @@ from sites.models import Site
 from sites.selectors import site_panels
 
 from .access import can_log_for
+from .list_rows import program_site_rows
 from .models import Engagement, NarrativeUpdate
 from .stats import program_figures, site_charts, site_figures, with_year_figures, workspace_for
 
@@ -119,6 +120,7 @@ def program_view(request):
         {
             "page": page,
             "sites": page.object_list,
+            "rows": program_site_rows(page.object_list),
             "query": "",
             "grid": figures["grid"],
             "empty_states": figures["empty_states"],

@@ -1,5 +1,6 @@
-"""The engagement list's rows, written by engagements.list_rows, are byte for byte what
-the template wrote before from the models (its loop is kept below as it was)."""
+"""The rows of the engagement list and the program view, written by
+engagements.list_rows, are byte for byte what the templates wrote before from the models
+(their loops are kept below as they were)."""
 
 import datetime
 import decimal
@@ -8,9 +9,10 @@ import re
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from engagements.models import Engagement
-from tests.factories import EngagementFactory, JurisdictionFactory, SiteFactory
+from tests.factories import EngagementFactory, JurisdictionFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,48 @@ def test_an_empty_list_says_so(client, reviewer):
     html = client.get(reverse("engagements:list")).content.decode()
     assert _tbody(html) == _tbody(ROWS_FROM_MODELS.render(Context({"page": []})))
     assert "No engagements match." in html
+
+
+# templates/sites/program_view.html's rows before issue 20's fourth round.
+PROGRAM_ROWS_FROM_MODELS = Template(
+    """{% load links site_lists %}<tbody>{# The rows' link head and year label, made once for the page (links). #}{% url_head 'sites:detail' as site_url %}{% with year_label=year|stringformat:"d" %}
+    {% for site in sites %}
+      <tr>
+        <th scope="row" data-label="Site"><a href="{{ site_url }}{{ site.pk }}/">{{ site.jurisdiction.name }}, {{ site.jurisdiction.state }}</a></th>
+        <td data-label="Cohort">{{ site.cohort_year }}</td>
+        <td data-label="Phase">{{ site.get_phase_display }}</td>
+        <td data-label="Liaison">{{ site.liaison.get_full_name|default:"Not assigned" }}</td>
+        <td data-label="Last engagement">{{ site.last_engagement_on|month_day_year|default:"None yet" }}</td>
+        <td data-label="Engagements {{ year_label }}">{{ site.engagements_this_year }}</td>
+        <td data-label="Hours {{ year_label }}">{{ site.hours_this_year|hours }}</td>
+      </tr>
+    {% empty %}<tr><td colspan="7">No sites yet.</td></tr>{% endfor %}{% endwith %}
+  </tbody>"""
+)
+
+
+def test_program_rows_are_written_as_the_template_wrote_them(client, program_admin):
+    year = timezone.localdate().year
+    busy = SiteFactory(
+        jurisdiction=JurisdictionFactory(name="<Busy> & 'Co'", state="TX"),
+        liaison=UserFactory(full_name="Pat O'Neil <PO>"),
+    )
+    EngagementFactory(site=busy, delivered=True, hours=decimal.Decimal("2.25"),
+                      start_date=datetime.date(year, 1, 9), end_date=datetime.date(year, 1, 9))  # fmt: skip
+    EngagementFactory(site=busy, delivered=True, hours=decimal.Decimal("4"),
+                      start_date=datetime.date(year, 2, 1), end_date=datetime.date(year, 2, 3))  # fmt: skip
+    SiteFactory(liaison=None)  # no liaison, no engagement
+    SiteFactory(liaison=UserFactory(full_name="", email="nameless@example.gov"))
+    client.force_login(program_admin)
+
+    response = client.get(reverse("sites:program"))
+
+    sites = response.context["sites"]
+    assert len(sites) == 3
+    expected = _tbody(
+        PROGRAM_ROWS_FROM_MODELS.render(Context({"sites": sites, "year": response.context["year"]}))
+    )
+    assert _tbody(response.content.decode()) == expected
+    for text in ("&lt;Busy&gt; &amp; &#x27;Co&#x27;, TX", "Pat O&#x27;Neil &lt;PO&gt;", "6.3",
+                 "Not assigned", "None yet", "nameless@example.gov", "Feb 3, " + str(year)):  # fmt: skip
+        assert text in expected
