@@ -99,16 +99,17 @@ def _text(parent, x, y, text, *, anchor="start", size=12, cls="label", weight=No
 def _finish(root, title, description, rows) -> Chart:
     markup = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     # The PDF's copy differs from the page's only in the text of its <title>, the root's
-    # first child: swapped into the markup rather than serialized a second time, which
-    # was half of a chart's time on every page that draws one (issue 20).
-    # (An empty <title> is written as <title ... />: then the tree is written again.)
+    # first child: swapped into the markup rather than the whole tree serialized a second
+    # time on every page that draws a chart (issue 20). An empty <title> is written as
+    # <title ... />, with no text to swap: then the tree is written again.
     pdf_title = f"{title}. {description}"
-    if root.find("title").text:
+    title_element = root.find("title")
+    if title_element.text:
         start = markup.index(">", markup.index("<title")) + 1
         end = markup.index("</title>", start)
         pdf_markup = markup[:start] + escape(pdf_title, quote=False) + markup[end:]
     else:
-        root.find("title").text = pdf_title
+        title_element.text = pdf_title
         pdf_markup = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     # Built by ElementTree, every text escaped.
     return Chart(

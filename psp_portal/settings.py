@@ -305,7 +305,7 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 # The portal is in English only (no locale files, no LocaleMiddleware). Without the
 # translation machinery every gettext, date and number format skips the active-language
-# lookup (a context-variable read each time): about a tenth of a list page's CPU
+# lookup (a context-variable read each time), a cost paid on every cell of the lists
 # (issue 20). Dates and numbers keep the English formats (LANGUAGE_CODE's). A second
 # language would turn this back on.
 USE_I18N = False
