@@ -9,12 +9,30 @@ because a template finds a dict's key at its first try, where a model attribute 
 only after a failed key lookup.
 """
 
+from django.utils.dates import MONTHS
+
 from psp_portal.links import url_head
 from sites.templatetags.site_lists import hours, month_day_year
 
+# The columns each row reads, for the lists' `.only()`: an engagement with its site and
+# jurisdiction is some 55 columns, a site with its jurisdiction and liaison some 45, and
+# loading and turning them into objects took a fifth of the page (issue 20).
+ENGAGEMENT_FIELDS = (
+    "start_date", "title", "tracking_number", "site__jurisdiction__name",
+    "site__jurisdiction__state", "type", "status", "hours",
+)  # fmt: skip
+TIMELINE_ENGAGEMENT_FIELDS = (
+    "site", "start_date", "title", "type", "delivery", "status", "tracking_number",
+)  # fmt: skip
+PROGRAM_SITE_FIELDS = (
+    "cohort_year", "phase", "jurisdiction__name", "jurisdiction__state",
+    "liaison__full_name", "liaison__email",
+)  # fmt: skip
+
 
 def engagement_rows(engagements) -> list[dict]:
-    """One dict per engagement (loaded with its site's jurisdiction), in the given order."""
+    """One dict per engagement (loaded with its site's jurisdiction, ENGAGEMENT_FIELDS at
+    least), in the given order."""
     engagement_url, site_url = url_head("engagements:detail"), url_head("sites:detail")
     return [
         {
@@ -34,7 +52,8 @@ def engagement_rows(engagements) -> list[dict]:
 
 def program_site_rows(sites) -> list[dict]:
     """The program view's rows: sites loaded with their jurisdiction and liaison and
-    annotated by `engagements.stats.with_year_figures`, in the given order."""
+    annotated by `engagements.stats.with_year_figures` (PROGRAM_SITE_FIELDS at least), in
+    the given order."""
     site_url = url_head("sites:detail")
     return [
         {
@@ -49,3 +68,35 @@ def program_site_rows(sites) -> list[dict]:
         }
         for site in sites
     ]
+
+
+def timeline_rows(phases, engagements, *, internal: bool) -> list[dict]:
+    """The site page's timeline: phase changes and engagements (TIMELINE_ENGAGEMENT_FIELDS
+    at least), latest first, an engagement before a phase change of the same day. A
+    phase's note and an engagement's status are for DOJ staff (`internal`) only."""
+    engagement_url = url_head("engagements:detail")
+    items = [(p.started_on, True, p) for p in phases] + [
+        (e.start_date, False, e) for e in engagements
+    ]
+    items.sort(key=lambda item: (item[0], not item[1]), reverse=True)
+    rows = []
+    for day, is_phase, item in items:
+        row = {"day": full_date(day)}
+        if is_phase:
+            row.update(phase=item.get_phase_display(), note=item.note if internal else "")
+        else:
+            row.update(
+                url=f"{engagement_url}{item.pk}/",
+                title=item.title,
+                type=item.get_type_display(),
+                delivery=item.get_delivery_display().lower(),
+                status=item.get_status_display() if internal else "",
+                tracking_number=item.tracking_number,
+            )
+        rows.append(row)
+    return rows
+
+
+def full_date(day) -> str:
+    """`day|date:"F j, Y"` ("March 5, 2026") for a date."""
+    return f"{MONTHS[day.month]} {day.day}, {day.year:04d}"

@@ -20,7 +20,12 @@ from sites.models import Site
 from sites.selectors import site_panels
 
 from .access import can_log_for
-from .list_rows import program_site_rows
+from .list_rows import (
+    PROGRAM_SITE_FIELDS,
+    TIMELINE_ENGAGEMENT_FIELDS,
+    program_site_rows,
+    timeline_rows,
+)
 from .models import Engagement, NarrativeUpdate
 from .stats import program_figures, site_charts, site_figures, with_year_figures, workspace_for
 
@@ -38,16 +43,15 @@ def site_detail(request, pk):
     visible = Engagement.objects.filter(site=site)
     if not internal:
         visible = visible.filter(status=Engagement.Status.DELIVERED)
-    engagements = list(visible.order_by("-start_date", "-pk")[:SITE_PAGE_ENGAGEMENTS])
+    engagements = list(
+        visible.only(*TIMELINE_ENGAGEMENT_FIELDS).order_by("-start_date", "-pk")[
+            :SITE_PAGE_ENGAGEMENTS
+        ]
+    )
     # Chart data and the total from one query, however many engagements the site has.
     figures = site_figures(site, engagements=visible)
     context.update(
-        timeline=sorted(
-            [(p.started_on, "phase", p) for p in context["phases"]]
-            + [(e.start_date, "engagement", e) for e in engagements],
-            key=lambda item: (item[0], item[1] != "phase"),
-            reverse=True,
-        ),
+        timeline=timeline_rows(context["phases"], engagements, internal=internal),
         engagements=engagements,
         engagement_total=figures["total"],
         engagements_more=max(figures["total"] - len(engagements), 0),
@@ -106,7 +110,10 @@ def program_view(request):
     # One page of sites with their figures (subqueries run for the page's rows only);
     # totals and the per-state grid come from aggregate queries, not from every row.
     sites = with_year_figures(
-        Site.objects.in_program().select_related("jurisdiction", "liaison"), year=year
+        Site.objects.in_program()
+        .select_related("jurisdiction", "liaison")
+        .only(*PROGRAM_SITE_FIELDS),
+        year=year,
     ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year", "pk")
     # Ids first: SQLite would otherwise compute the figures of every site before sorting.
     page = CappedPaginator(sites, PROGRAM_PAGE_SIZE, ids_first=True).get_page(

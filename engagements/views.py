@@ -35,7 +35,7 @@ from .forms import (
 )
 from .import_jobs import import_job_create
 from .imports import COLUMN_HELP, COLUMNS, template_csv
-from .list_rows import engagement_rows
+from .list_rows import ENGAGEMENT_FIELDS, engagement_rows
 from .models import Engagement, FollowUpAction, NarrativeUpdate
 from .services import (
     EngagementError,
@@ -69,7 +69,9 @@ def engagement_list(request):
     if request.GET.get("format") == "csv":
         return _export_csv(engagement_filter.qs)
     # Capped total: an exact COUNT(*) over every engagement outgrew the page itself.
-    paginator = CappedPaginator(engagement_filter.qs, LIST_PAGE_SIZE, ids_first=True)
+    paginator = CappedPaginator(
+        engagement_filter.qs.only(*ENGAGEMENT_FIELDS), LIST_PAGE_SIZE, ids_first=True
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

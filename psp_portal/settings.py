@@ -147,6 +147,7 @@ TEMPLATES = [
             "libraries": {
                 "uswds": "psp_portal.templatetags.uswds",
                 "links": "psp_portal.templatetags.links",
+                "rows": "psp_portal.templatetags.rows",
             },
         },
     },

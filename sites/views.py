@@ -21,6 +21,7 @@ from .access import (
 from .filters import SiteFilter
 from .forms import GoalFormSet, LiaisonAssignForm, PhaseChangeForm, SiteForm, TeamFormSet
 from .history import site_history
+from .list_rows import SITE_LIST_FIELDS, site_list_rows
 from .models import Site, SiteFocusArea
 from .services import (
     SiteError,
@@ -63,7 +64,7 @@ def site_list(request):
     sites = site_filter.qs
     if request.GET.get("format") == "csv":
         return _export_csv(sites)
-    page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(sites.only(*SITE_LIST_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -72,6 +73,7 @@ def site_list(request):
         {
             "filter": site_filter,
             "page": page,
+            "rows": site_list_rows(page.object_list),
             "query": query.urlencode(),
             "can_manage": can_manage_sites(request.user),
         },

@@ -1,6 +1,6 @@
-"""The rows of the engagement list and the program view, written by
-engagements.list_rows, are byte for byte what the templates wrote before from the models
-(their loops are kept below as they were)."""
+"""The rows of the engagement list, the program view and the site page's timeline,
+written by engagements.list_rows, are byte for byte what the templates wrote before from
+the models (their loops are kept below as they were)."""
 
 import datetime
 import decimal
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Engagement
+from sites.models import Site, SitePhase
 from tests.factories import EngagementFactory, JurisdictionFactory, SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,85 @@ def test_program_rows_are_written_as_the_template_wrote_them(client, program_adm
     for text in ("&lt;Busy&gt; &amp; &#x27;Co&#x27;, TX", "Pat O&#x27;Neil &lt;PO&gt;", "6.3",
                  "Not assigned", "None yet", "nameless@example.gov", "Feb 3, " + str(year)):  # fmt: skip
         assert text in expected
+
+
+# templates/sites/site_detail.html's timeline before issue 20's fifth round.
+TIMELINE_FROM_MODELS = Template(
+    """<ol class="usa-process-list">
+  {% for day, kind, item in timeline %}
+    <li class="usa-process-list__item">
+      {% if kind == "phase" %}
+        <h3 class="usa-process-list__heading">{{ day|date:"F j, Y" }}: {{ item.get_phase_display }} phase began</h3>
+        {% if internal and item.note %}<p>{{ item.note }}</p>{% endif %}
+      {% else %}
+        <h3 class="usa-process-list__heading">{{ day|date:"F j, Y" }}: <a href="{% url 'engagements:detail' item.pk %}">{{ item.title }}</a></h3>
+        <p>{{ item.get_type_display }}, {{ item.get_delivery_display|lower }}{% if internal %} <span class="usa-tag">{{ item.get_status_display }}</span>{% endif %} <span class="text-base">{{ item.tracking_number }}</span></p>
+      {% endif %}
+    </li>
+  {% empty %}
+    <li class="usa-process-list__item"><p>Nothing recorded yet.</p></li>
+  {% endfor %}
+</ol>"""
+)
+
+
+def _timeline(html: str) -> str:
+    return re.search(r'<ol class="usa-process-list">.*?</ol>', html, re.S).group(0)
+
+
+def _old_timeline(site, internal: bool) -> str:
+    """The timeline as the site page built it before: its query, sort and template."""
+    phases = list(SitePhase.objects.filter(site=site).order_by("started_on", "pk"))
+    visible = Engagement.objects.filter(site=site)
+    if not internal:
+        visible = visible.filter(status=Engagement.Status.DELIVERED)
+    engagements = list(visible.order_by("-start_date", "-pk")[:25])
+    timeline = sorted(
+        [(p.started_on, "phase", p) for p in phases]
+        + [(e.start_date, "engagement", e) for e in engagements],
+        key=lambda item: (item[0], item[1] != "phase"),
+        reverse=True,
+    )
+    return TIMELINE_FROM_MODELS.render(Context({"timeline": timeline, "internal": internal}))
+
+
+@pytest.mark.parametrize("reader", ["program_admin", "applicant"])
+def test_the_timeline_is_written_as_the_template_wrote_it(client, reader, request):
+    site = SiteFactory(phase_started_on=datetime.date(2025, 3, 4))
+    SitePhase.objects.create(site=site, phase=Site.Phase.IMPLEMENTATION,
+                             started_on=datetime.date(2026, 1, 9), note="Plan <approved> & 'signed'")  # fmt: skip
+    # The same day as a phase change, an engagement of each status, one of each kind.
+    EngagementFactory(site=site, delivered=True, title="<i>Same</i> day & 'quoted'",
+                      start_date=datetime.date(2026, 1, 9), delivery=Engagement.Delivery.VIRTUAL)  # fmt: skip
+    EngagementFactory(site=site, planned=True, start_date=datetime.date(2026, 2, 1))
+    EngagementFactory(site=site, cancelled=True, start_date=datetime.date(2025, 12, 31))
+    for kind in Engagement.Type.values:
+        EngagementFactory(
+            site=site, type=kind, delivered=True, start_date=datetime.date(2025, 6, 1)
+        )
+    user = request.getfixturevalue(reader)
+    if reader == "applicant":
+        user.jurisdiction = site.jurisdiction
+        user.save()
+    client.force_login(user)
+
+    response = client.get(reverse("sites:detail", args=[site.pk]))
+
+    assert response.status_code == 200
+    internal = reader == "program_admin"
+    assert response.context["internal"] is internal
+    expected = _old_timeline(site, internal)
+    assert _timeline(response.content.decode()) == expected
+    assert ("Plan &lt;approved&gt; &amp; &#x27;signed&#x27;" in expected) is internal
+    assert "&lt;i&gt;Same&lt;/i&gt; day &amp; &#x27;quoted&#x27;" in expected
+    assert expected.count("phase began") == 2
+    assert ("Planned" in expected) is internal
+
+
+def test_a_site_with_nothing_recorded_says_so(client, program_admin):
+    site = SiteFactory()
+    SitePhase.objects.filter(site=site).delete()
+    client.force_login(program_admin)
+    html = client.get(reverse("sites:detail", args=[site.pk])).content.decode()
+    assert _timeline(html) == _old_timeline(site, True)
+    assert "Nothing recorded yet." in _timeline(html)

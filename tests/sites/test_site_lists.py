@@ -2,6 +2,7 @@
 write what the generic tags and a ModelChoiceFilter wrote."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -84,3 +85,56 @@ def test_site_list_cells_read_as_before(client, reviewer):
     assert f"{labels['crime_analysis']}, {labels['technology']}</td>" in body
     assert '<td data-label="Focus areas">None chosen</td>' in body
     assert '<td data-label="Liaison">Not assigned</td>' in body
+
+
+# templates/sites/site_list.html's rows before issue 20's fifth round.
+SITE_ROWS_FROM_MODELS = Template(
+    """{% load links site_lists %}<tbody>{# The rows' link head, made once for the page (links). #}{% url_head 'sites:detail' as site_url %}
+    {% for site in page %}
+      <tr>
+        <th scope="row" data-label="Site"><a href="{{ site_url }}{{ site.pk }}/">{{ site.jurisdiction.name }}, {{ site.jurisdiction.state }}</a></th>
+        <td data-label="Cohort">{{ site.cohort_year }}{% if site.engagement_level %} ({{ site.get_engagement_level_display }}){% endif %}</td>
+        <td data-label="Phase"><span class="usa-tag">{{ site.get_phase_display }}</span> since {{ site.phase_started_on|month_day_year }}</td>
+        <td data-label="USAO district">{{ site.get_usao_district_display }}</td>
+        <td data-label="Liaison">{{ site.liaison.get_full_name|default:"Not assigned" }}</td>
+        <td data-label="Focus areas">{{ site.focus_area_rows.all|join:", "|default:"None chosen" }}</td>
+      </tr>
+    {% empty %}
+      <tr><td colspan="6">No sites match.</td></tr>
+    {% endfor %}
+  </tbody>"""
+)
+
+
+def _tbody(html: str) -> str:
+    body = re.search(r"<tbody>.*?</tbody>", html, re.S).group(0)
+    return re.sub(r"<tbody>\{#.*?#\}|<tbody>[^\n]*", "<tbody>", body, count=1)
+
+
+@pytest.mark.django_db
+def test_site_list_rows_are_written_as_the_template_wrote_them(client, program_admin):
+    from tests.factories import JurisdictionFactory, UserFactory
+
+    tricky = SiteFactory(
+        jurisdiction=JurisdictionFactory(name='O\'Brien & "Sons" <Town>', state="NY"),
+        liaison=make_staff(roles.SITE_LIAISON, full_name="Pat <O'Neil>"),
+        engagement_level="diagnostic",
+        phase_started_on=datetime.date(2025, 3, 5),
+    )
+    for area in ("technology", "crime_analysis", "gun_violence"):
+        SiteFocusArea.objects.create(site=tricky, focus_area=area)
+    SiteFactory(liaison=None, cohort_year=2026)  # no liaison, level or focus area
+    SiteFactory(liaison=UserFactory(full_name="", email="nameless@example.gov"),
+                phase=Site.Phase.WITHDRAWN)  # fmt: skip
+    client.force_login(program_admin)
+
+    for query in ("", "?phase=withdrawn", "?q=nowhere-at-all"):
+        response = client.get(reverse("sites:list") + query)
+        sites = list(response.context["page"].object_list)
+        expected = _tbody(SITE_ROWS_FROM_MODELS.render(Context({"page": sites})))
+        assert _tbody(response.content.decode()) == expected, query
+    assert "No sites match." in expected  # the last query matched nothing
+    first = _tbody(client.get(reverse("sites:list")).content.decode())
+    for text in ("O&#x27;Brien &amp; &quot;Sons&quot; &lt;Town&gt;, NY", "Pat &lt;O&#x27;Neil&gt;",
+                 "2024 (", "since Mar 5, 2025", "Not assigned", "None chosen"):  # fmt: skip
+        assert text in first
