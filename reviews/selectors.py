@@ -207,8 +207,9 @@ def list_rows(applications, user=None) -> list[QueueRow]:
 
 def with_review_detail(queryset):
     """What one SOI's review page shows: its whole screening, every assignment with its
-    reviewer and review (and who reopened it), every decision (reversed ones too), so the
-    page needs no further queries."""
+    reviewer and review (and who reopened it), every decision (reversed ones too; a
+    selection with the site it made, named by its jurisdiction), so the page needs no
+    further queries."""
     return screening_prefetch(queryset).prefetch_related(
         Prefetch(
             "review_assignments",
@@ -216,7 +217,9 @@ def with_review_detail(queryset):
         ),
         Prefetch(
             "decisions",
-            queryset=Decision.objects.select_related("decided_by", "reversed_by", "site"),
+            queryset=Decision.objects.select_related(
+                "decided_by", "reversed_by", "site__jurisdiction"
+            ),
             to_attr="all_decisions",
         ),
     )

@@ -12,7 +12,7 @@ from accounts import roles
 from reviews.models import Review
 from reviews.views.slate import SLATE_PAGE_SIZE
 from tests.conftest import make_staff
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, SiteFactory
 from tests.reviews.factories import DecisionFactory, ReviewFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +48,12 @@ def test_review_page_queries_do_not_grow_with_reviews_and_decisions(
         reversed_at=timezone.now() - datetime.timedelta(days=1),
         reversal_reason="Wrong cycle",
     )
-    DecisionFactory(application=soi, decided_by=selecting_official, outcome="selected")
+    # A selection names the site it made (its jurisdiction's name).
+    site = SiteFactory(jurisdiction=soi.jurisdiction)
+    DecisionFactory(application=soi, decided_by=selecting_official, outcome="selected", site=site)
     response = client.get(url)
     assert b"Reversed by" in response.content and b"Reopened by" in response.content
+    assert f'Site: <a href="/sites/{site.pk}/">{site}</a>'.encode() in response.content
     many = _count(client, url)
     assert few == many <= BUDGET
 
