@@ -200,8 +200,7 @@ def with_soi_data(queryset):
     their reviews), so status, screening and scores are the queue's. Screening comes
     from the same cached summaries, which keep each check and its reasons; SOIs not
     cached yet are screened in five more queries for any number of rows."""
-    # The frozen copy made at submission is the largest column and nothing here reads it.
-    return with_list_data(queryset).defer("snapshot")
+    return with_list_data(queryset)  # without the frozen copy made at submission
 
 
 # Token scope `sois`, or a session; staff who may see SOIs on the review pages

@@ -154,6 +154,8 @@ def overdue_assignments(*, today=None):
         # on every queue page; issue 20).
         .select_related("reviewer", "application")
         .prefetch_related("application__jurisdiction")
+        # Not the frozen copy of the SOI made at submission: the box names the SOI only.
+        .defer("application__snapshot")
         .order_by("due_date", "pk")
     )
 

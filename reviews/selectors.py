@@ -124,7 +124,11 @@ def with_list_data(queryset):
     """What the queue and slate rows read of the SOIs: what their cached screening summary
     is keyed by, and the decision in force as three columns. `list_rows` adds the
     assignments (one query) and the screening summaries."""
-    return with_decision_in_force(with_summary_inputs(queryset.select_related("jurisdiction")))
+    # Not the frozen copy made at submission (the whole SOI as JSON, the largest column):
+    # no list reads it, and each row would decode it.
+    return with_decision_in_force(
+        with_summary_inputs(queryset.select_related("jurisdiction"))
+    ).defer("snapshot")
 
 
 class ReviewSummary(NamedTuple):

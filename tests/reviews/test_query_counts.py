@@ -143,3 +143,26 @@ def test_slate_counts_come_from_aggregates(client, selecting_official, cycle):
     assert response.context["selected_count"] == 2
     assert response.context["unreleased_count"] == 3
     assert response.context["over_limit"] is True
+
+
+@pytest.mark.parametrize("listing", ["queue", "slate"])
+def test_the_lists_leave_the_submission_snapshot_unloaded(client, selecting_official, soi, listing):
+    # The frozen copy of the whole SOI, made at submission: no list row shows it, nor
+    # the queue's box of overdue reviews.
+    assert soi.snapshot_sha256
+    late = assign(soi, make_staff(roles.REVIEWER))
+    late.due_date = datetime.date(2020, 1, 1)
+    late.save()
+    client.force_login(selecting_official)
+    url = (
+        reverse("reviews:queue")
+        if listing == "queue"
+        else reverse("reviews:slate", args=[soi.cycle_id])
+    )
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and soi.reference_number in response.content.decode()
+    if listing == "queue":
+        assert response.context["overdue"] == [late]
+    assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)
