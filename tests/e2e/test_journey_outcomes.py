@@ -138,6 +138,9 @@ def test_enter_return_fix_verify_then_outcomes_page_and_report(page, browser_log
     page.get_by_role(
         "button", name=re.compile(r"Outcome report \(PDF\) for the 2019 cohort")
     ).click()
+    # The request's page, once loaded: before then the report may not be recorded yet, and
+    # a reload during the redirect finds no page to reload.
+    page.wait_for_url(re.compile(r"/reports/\d+/$"))
     report = Report.objects.get(kind="outcome_report")
     if report.status != Report.Status.READY:
         # Publishing went to a broker no worker here consumes: render as the worker would.
