@@ -22,7 +22,7 @@ ENGAGEMENT_FIELDS = (
     "site__jurisdiction__state", "type", "status", "hours",
 )  # fmt: skip
 TIMELINE_ENGAGEMENT_FIELDS = (
-    "site", "start_date", "title", "type", "delivery", "status", "tracking_number",
+    "start_date", "title", "type", "delivery", "status", "tracking_number",
 )  # fmt: skip
 PROGRAM_SITE_FIELDS = (
     "cohort_year", "phase", "jurisdiction__name", "jurisdiction__state",

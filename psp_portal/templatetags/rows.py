@@ -3,9 +3,9 @@ a loop over the rows of a long list whose body only places values (issue 20).
 
 Through `{% for %}`, every cell of every row is a variable node: a lookup that tries the
 dict key, then attribute and index, localization, escaping, and a context push and pop
-per row. A 100-row program view is some 800 of them, a fifth of the page's time. Here the
-body is split into its text and its variables once, when the template is compiled, and
-each row is written by joining the text with the row's escaped values.
+per row: a 50-row engagement list is some 450 of them, 0.9 ms. Here the body is split
+into its text and its variables once, when the template is compiled, and each row is
+written by joining the text with the row's escaped values (0.3 ms for those 50 rows).
 
 So the body may hold only text, `{{ row.key }}` with no filter (a key of the row, which
 must be a dict: engagements.list_rows writes them), and variables of the surrounding
