@@ -121,10 +121,11 @@ def rows_by_site(sites: list[Site] | list["SiteFacts"]) -> dict[int, list[Outcom
     return grouped
 
 
-def figures_by_site(sites_qs) -> dict[int, list[FigureRow]]:
-    """`rows_by_site` for the sites of a queryset (read as a subquery), as FigureRows:
-    one query, and no model instance per row."""
-    grouped: dict[int, list[FigureRow]] = defaultdict(list)
+def figure_table(sites_qs) -> tuple[tuple, ...]:
+    """The outcome rows of the sites of a queryset (read as a subquery), as the database
+    returns them: (site_id, year, is_baseline, status, offenses, population), in site and
+    year order. One query, no model instance and no object per row: the Outcomes page
+    reads every row of the program (6,000 at bench scale 10) on every request."""
     # NULL when a count is missing, as OutcomeYear.offenses is None.
     total = (
         F(OFFENSE_FIELDS[0]) + F(OFFENSE_FIELDS[1]) + F(OFFENSE_FIELDS[2]) + F(OFFENSE_FIELDS[3])
@@ -141,15 +142,26 @@ def figures_by_site(sites_qs) -> dict[int, list[FigureRow]]:
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # no site can match (an empty filter): the ORM would return []
-        return grouped
+        return ()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    for site_id, year, is_baseline, status, total, population in fetched:
+        return tuple(cursor.fetchall())
+
+
+def group_figures(table: tuple[tuple, ...]) -> dict[int, list[FigureRow]]:
+    """figure_table's rows as FigureRows, by site."""
+    grouped: dict[int, list[FigureRow]] = defaultdict(list)
+    for site_id, year, is_baseline, status, total, population in table:
         grouped[site_id].append(
             FigureRow(year, is_baseline, status, total if population else None, population)
         )
     return grouped
+
+
+def figures_by_site(sites_qs) -> dict[int, list[FigureRow]]:
+    """`rows_by_site` for the sites of a queryset, as FigureRows: one query, and no model
+    instance per row."""
+    return group_figures(figure_table(sites_qs))
 
 
 class JurisdictionName(NamedTuple):
@@ -188,11 +200,16 @@ class SeriesSite(NamedTuple):
     phase_started_on: datetime.date
 
 
-def site_facts(sites_qs) -> list[SiteFacts]:
-    """The sites of `sites_qs`, in its order, as SiteFacts (one query)."""
-    rows = sites_qs.values_list(
-        "pk", "jurisdiction__name", "jurisdiction__state", *SeriesSite._fields
+def site_table(sites_qs) -> tuple[tuple, ...]:
+    """The columns SiteFacts holds of each site of `sites_qs`, in its order (one query)."""
+    return tuple(
+        sites_qs.values_list("pk", "jurisdiction__name", "jurisdiction__state", *SeriesSite._fields)
     )
+
+
+def site_facts(sites_qs, table: tuple[tuple, ...] | None = None) -> list[SiteFacts]:
+    """The sites of `sites_qs` (or of its `site_table`), in its order, as SiteFacts."""
+    rows = site_table(sites_qs) if table is None else table
     return [SiteFacts(pk, JurisdictionName(name, state), *rest) for pk, name, state, *rest in rows]
 
 
@@ -247,12 +264,13 @@ class SiteOutcome:
         return (latest is None, latest.change if latest else 0, self.name)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProgramOutcomes:
-    sites: list[SiteOutcome]
+    # Tuples: the Outcomes page may hand one object to many requests (_memoized_program).
+    sites: tuple[SiteOutcome, ...]
     summary: CohortSummary
     national: dict[int, Decimal]
-    years: list[int]
+    years: tuple[int, ...]
 
 
 def program_outcomes(
@@ -266,11 +284,50 @@ def program_outcomes(
 
     Three queries whatever the number of sites: sites, their outcome rows, national rates.
     Each SiteOutcome's site is SiteFacts; its rows are FigureRows, or OutcomeYears with
-    `full_rows` (the CSV export's counts, source and note).
+    `full_rows` (the CSV export's counts, source and note). Without `full_rows` the result
+    may be the one an earlier call with the same inputs built (_memoized_program): read it,
+    never change it.
     """
-    sites = site_facts(sites_qs)
-    grouped = rows_by_site(sites) if full_rows else figures_by_site(sites_qs)
-    national = national_rates()
+    if full_rows:
+        sites = site_facts(sites_qs)
+        national = national_rates()
+        return _program(sites, rows_by_site(sites), national, year_from, year_to)
+    return _memoized_program(
+        site_table(sites_qs),
+        figure_table(sites_qs),
+        tuple(national_rates().items()),
+        year_from,
+        year_to,
+    )
+
+
+# The whole program's result, kept in the process's memory under its inputs themselves,
+# as the database returned them: every site's row (in the page's order), every outcome
+# row, the national rates and the years shown. The Outcomes page asks for the same
+# program on every request while its figures change a few times a year; building it
+# (1,000 sites and 6,000 figure rows at bench scale 10: a FigureRow per row, a series
+# lookup, the sort and the summary) took two thirds of the page's time, where hashing
+# and comparing the inputs takes a tenth of that. As with _memoized_series, any change
+# to any input is a new key, so nothing is ever served stale and nothing needs telling;
+# the series of the sites that did not change still come from _memoized_series. A few
+# entries: one per filter in use (an entry holds its key, some 0.5 MB at scale 10, and
+# lists of objects _memoized_series keeps anyway).
+PROGRAM_CACHE_SIZE = 8
+
+
+@functools.lru_cache(maxsize=PROGRAM_CACHE_SIZE)
+def _memoized_program(
+    site_rows: tuple[tuple, ...],
+    figure_rows_: tuple[tuple, ...],
+    national: tuple[tuple[int, Decimal], ...],
+    year_from: int | None,
+    year_to: int | None,
+) -> ProgramOutcomes:
+    table = site_facts(None, site_rows)
+    return _program(table, group_figures(figure_rows_), dict(national), year_from, year_to)
+
+
+def _program(sites, grouped, national, year_from, year_to) -> ProgramOutcomes:
     national_key = tuple(national.items())
     results = []
     for site in sites:
@@ -290,4 +347,6 @@ def program_outcomes(
     results.sort(key=lambda item: item.sort_key)
     summary = summarize([(item.name, item.series) for item in results])
     years = sorted({row.year for item in results for row in item.series.years})
-    return ProgramOutcomes(sites=results, summary=summary, national=national, years=years)
+    return ProgramOutcomes(
+        sites=tuple(results), summary=summary, national=national, years=tuple(years)
+    )

@@ -25,6 +25,7 @@ from .charts import rate_chart, small_rate_chart
 from .forms import DueDateForm, FiguresForm, ImportForm, OutcomeFilter, ReturnForm
 from .imports import COLUMN_HELP, COLUMNS, outcome_import_create, template_csv
 from .models import OutcomeDueDate, OutcomeImport, OutcomeYear
+from .page_rows import site_rows
 from .selectors import national_rates, program_outcomes, psp_years, site_series
 from .services import (
     OutcomeError,
@@ -218,6 +219,7 @@ def program_outcomes_view(request):
             "summary": data.summary,
             "page": page,
             "charts": charts,
+            "site_rows": site_rows(charts),
             "query": query.urlencode(),
             "can_manage": can_manage_outcomes(request.user),
             "can_request_report": can_request_outcome_report(request.user),

@@ -202,3 +202,26 @@ def test_a_cached_series_cannot_be_changed_by_a_reader(site):
     assert isinstance(series.years, tuple) and isinstance(series.baseline_years, tuple)
     with pytest.raises(dataclasses.FrozenInstanceError):
         series.baseline_rate = Decimal(0)
+
+
+def test_the_same_program_is_built_once_and_any_change_builds_it_anew(site):
+    # The whole program is kept under its inputs (outcomes.selectors._memoized_program):
+    # the same inputs give the same object, without the arithmetic, the sort or the summary.
+    first = program_outcomes(Site.objects.all())
+    assert program_outcomes(Site.objects.all()) is first
+    _rows(site).filter(year=2019).update(murder=0)
+    changed = program_outcomes(Site.objects.all())
+    assert changed is not first
+    assert changed.sites[0].series == _fresh_series(site.pk) != first.sites[0].series
+    assert changed.summary != first.summary
+
+
+def test_a_site_added_or_renamed_shows_in_the_program_at_once(site):
+    assert [item.name for item in program_outcomes(Site.objects.all()).sites] == [
+        f"{site.jurisdiction.name}, {site.jurisdiction.state} (2019)"
+    ]
+    Jurisdiction.objects.filter(pk=site.jurisdiction_id).update(name="Renamed", state="OH")
+    other = SiteFactory(jurisdiction=JurisdictionFactory(name="Added", state="TX"))
+    names = [item.name for item in program_outcomes(Site.objects.all()).sites]
+    assert names == ["Renamed, OH (2019)", f"Added, TX ({other.cohort_year})"]
+    assert program_outcomes(Site.objects.all()).summary.site_count == 2

@@ -76,5 +76,5 @@ def test_no_site_to_show_gives_an_empty_program():
     # A queryset that can match nothing is never sent to the database (EmptyResultSet).
     for nothing in (Site.objects.none(), Site.objects.filter(pk__in=[])):
         data = program_outcomes(nothing)
-        assert data.sites == [] and data.years == []
+        assert data.sites == () and data.years == ()
     assert figures_by_site(Site.objects.none()) == {}
