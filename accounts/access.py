@@ -2,6 +2,8 @@
 
 from allauth.account.models import EmailAddress
 
+from .permissions import granted_permissions
+
 
 def has_verified_email(user) -> bool:
     """An applicant may draft while unverified but may not submit anything."""
@@ -10,23 +12,6 @@ def has_verified_email(user) -> bool:
 
 def can_manage_staff(user) -> bool:
     return user.has_perm("accounts.manage_staff_accounts")
-
-
-def _granted_permissions(user) -> set[str]:
-    """Every permission the account holds through its groups or directly, active or not.
-
-    ModelBackend reports nothing for an inactive account; a deactivated program admin
-    must still count as one, or anyone could reactivate and take it over.
-    """
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
-    rows = (
-        Permission.objects.filter(Q(group__user=user) | Q(user=user))
-        .values_list("content_type__app_label", "codename")
-        .distinct()
-    )
-    return {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
 def permission_ceiling(actor) -> set[str]:
@@ -54,4 +39,6 @@ def can_administer_user(actor, target) -> bool:
         return True
     if target.is_superuser:
         return False
-    return _granted_permissions(target) <= permission_ceiling(actor)
+    # Active or not: a deactivated program admin still counts as one (ModelBackend would
+    # report nothing), or anyone could reactivate and take the account over.
+    return granted_permissions(target) <= permission_ceiling(actor)

@@ -4,7 +4,6 @@ What a token can read is not decided here: the API asks each app's own access
 functions with the token's user, so the API never shows more than the pages.
 """
 
-from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -32,15 +31,3 @@ def tokens_visible_to(user) -> QuerySet[ApiToken]:
 def get_token_for(user, pk: int) -> ApiToken:
     # 404, not 403: nobody learns which token ids exist outside their scope.
     return get_object_or_404(tokens_visible_to(user).select_related("user"), pk=pk)
-
-
-def load_permissions(user) -> None:
-    """Fill ModelBackend's permission cache in one query (its own way takes two: the
-    user's permissions, then their groups'). Every endpoint asks has_perm."""
-    if not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
-        return  # inactive: no permissions; superuser: has_perm answers without the cache
-    fields = ("content_type__app_label", "codename")
-    # No ORDER BY: a UNION's parts may not have one.
-    own = Permission.objects.filter(user=user).order_by().values_list(*fields)
-    via_groups = Permission.objects.filter(group__user=user).order_by().values_list(*fields)
-    user._perm_cache = {f"{app}.{codename}" for app, codename in own.union(via_groups)}

@@ -7,7 +7,9 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from .access import can_hold_tokens, load_permissions
+from accounts.permissions import load_permissions
+
+from .access import can_hold_tokens
 from .models import MAX_LIFETIME_DAYS, ApiToken, ApiTokenUse
 from .scopes import Scope
 

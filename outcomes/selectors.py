@@ -249,6 +249,15 @@ def figure_rows(rows: list[OutcomeYear] | list[FigureRow]) -> tuple[FigureRow, .
     )
 
 
+def memoized_site_series(
+    site: Site, rows: list[OutcomeYear] | list[FigureRow], national
+) -> SiteSeries:
+    """`site_series` of a Site over all its years, through _memoized_series: the site page
+    draws it on every visit, while the figures change a few times a year."""
+    inputs = SeriesSite(*(getattr(site, name) for name in SeriesSite._fields))
+    return _memoized_series(inputs, figure_rows(rows), tuple(national.items()), None, None)
+
+
 @dataclass
 class SiteOutcome:
     site: SiteFacts

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's permissions in one query (ModelBackend's own way takes two).
+    "accounts.permissions.PermissionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session at its absolute lifetime, however active (after auth and messages).
     "accounts.middleware.SessionLifetimeMiddleware",

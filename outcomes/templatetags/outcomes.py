@@ -9,10 +9,12 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 
+from sites.models import Site
+
 from ..access import can_enter, can_review
 from ..charts import rate_chart
 from ..models import OutcomeYear
-from ..selectors import national_rates, psp_years, site_series
+from ..selectors import figures_by_site, memoized_site_series, national_rates, psp_years
 
 register = template.Library()
 
@@ -21,8 +23,10 @@ register = template.Library()
 def outcomes_panel(context, site):
     """Two queries: the site's outcome rows and the national rates."""
     user = context["request"].user
-    rows = list(OutcomeYear.objects.filter(site=site).order_by("year"))
-    series = site_series(site, rows, national_rates())
+    # The rows' figures only, and the series from memory when they have not changed: the
+    # site page is read far more often than its figures change (issue 20).
+    rows = figures_by_site(Site.objects.filter(pk=site.pk)).get(site.pk, [])
+    series = memoized_site_series(site, rows, national_rates())
     name = f"{site.jurisdiction.name}, {site.jurisdiction.state}"
     entering, reviewing = can_enter(user, site), can_review(user, site)
     waiting = {"due", "returned"} if entering else {"submitted"} if reviewing else set()

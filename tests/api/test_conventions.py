@@ -215,7 +215,7 @@ def test_one_query_permission_cache_equals_djangos(program_admin, applicant):
     from django.contrib.auth.models import Permission
 
     from accounts.models import User
-    from api.access import load_permissions
+    from accounts.permissions import load_permissions
 
     program_admin.user_permissions.add(Permission.objects.get(codename="view_report"))
     for user in (program_admin, applicant):

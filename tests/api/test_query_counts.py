@@ -1,7 +1,7 @@
 """Each endpoint runs a fixed number of queries, whatever the number of rows.
 
 A token request costs: the token with its user, the use-log insert and the user's
-permissions (one query, api.access.load_permissions); the last-used time is written at
+permissions (one query, accounts.permissions.load_permissions); the last-used time is written at
 most once a minute.
 """
 

@@ -225,3 +225,27 @@ def test_a_site_added_or_renamed_shows_in_the_program_at_once(site):
     names = [item.name for item in program_outcomes(Site.objects.all()).sites]
     assert names == ["Renamed, OH (2019)", f"Added, TX ({other.cohort_year})"]
     assert program_outcomes(Site.objects.all()).summary.site_count == 2
+
+
+def _panel(client, site):
+    response = client.get(reverse("sites:detail", args=[site.pk]))
+    panel = re.search(
+        r'<section class="outcomes-panel".*?</section>', response.content.decode(), re.S
+    )
+    return response, panel.group(0)
+
+
+def test_the_site_page_panel_reads_its_series_from_memory_and_follows_every_change(
+    client, reviewer, site
+):
+    client.force_login(reviewer)
+    first, panel = _panel(client, site)
+    assert "850.0" in panel and "PSP years 2019-2022" in panel
+    # The same figures: the series the first visit computed (outcomes.selectors._memoized_series).
+    again, _ = _panel(client, site)
+    assert again.context["series"] is first.context["series"]
+    _rows(site).filter(year=2019).update(murder=0)
+    Site.objects.filter(pk=site.pk).update(start_date=datetime.date(2018, 10, 1))
+    changed, panel = _panel(client, site)
+    assert "637.5" in panel and "PSP years 2018-2022" in panel
+    assert changed.context["series"] == _fresh_series(site.pk)

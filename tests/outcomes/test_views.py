@@ -208,7 +208,7 @@ def test_program_outcomes_page_queries_do_not_grow(
         response = client.get(reverse("outcomes:program"))
     assert response.context["summary"].site_count == count
     # The same number at both sizes (pinned exactly so growth shows).
-    assert len(captured.captured_queries) == 7
+    assert len(captured.captured_queries) == 6
 
 
 def test_export_csv_has_missing_years_empty_never_zero(client, reviewer):
