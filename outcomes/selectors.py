@@ -126,13 +126,21 @@ def figure_table(sites_qs) -> tuple[tuple, ...]:
     returns them: (site_id, year, is_baseline, status, offenses, population), in site and
     year order. One query, no model instance and no object per row: the Outcomes page
     reads every row of the program (6,000 at bench scale 10) on every request."""
+    return _figure_tuples(OutcomeYear.objects.filter(site__in=sites_qs.order_by().values("pk")))
+
+
+def site_figures(site: Site) -> list[FigureRow]:
+    """One site's outcome rows as FigureRows, in year order (one query)."""
+    return group_figures(_figure_tuples(OutcomeYear.objects.filter(site=site))).get(site.pk, [])
+
+
+def _figure_tuples(outcome_years) -> tuple[tuple, ...]:
     # NULL when a count is missing, as OutcomeYear.offenses is None.
     total = (
         F(OFFENSE_FIELDS[0]) + F(OFFENSE_FIELDS[1]) + F(OFFENSE_FIELDS[2]) + F(OFFENSE_FIELDS[3])
     )
     rows = (
-        OutcomeYear.objects.filter(site__in=sites_qs.order_by().values("pk"))
-        .annotate(total=total)
+        outcome_years.annotate(total=total)
         .order_by("site_id", "year")
         .values_list("site_id", "year", "is_baseline", "status", "total", "population")
     )

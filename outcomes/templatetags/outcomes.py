@@ -9,12 +9,10 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 
-from sites.models import Site
-
 from ..access import can_enter, can_review
 from ..charts import rate_chart
 from ..models import OutcomeYear
-from ..selectors import figures_by_site, memoized_site_series, national_rates, psp_years
+from ..selectors import memoized_site_series, national_rates, psp_years, site_figures
 
 register = template.Library()
 
@@ -25,7 +23,7 @@ def outcomes_panel(context, site):
     user = context["request"].user
     # The rows' figures only, and the series from memory when they have not changed: the
     # site page is read far more often than its figures change (issue 20).
-    rows = figures_by_site(Site.objects.filter(pk=site.pk)).get(site.pk, [])
+    rows = site_figures(site)
     series = memoized_site_series(site, rows, national_rates())
     name = f"{site.jurisdiction.name}, {site.jurisdiction.state}"
     entering, reviewing = can_enter(user, site), can_review(user, site)
