@@ -79,8 +79,14 @@ def _conflicted(user):
     )
 
 
-def _assigned(user):
-    return ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=user)
+def _assigned_ids(user):
+    """The ids of the SOIs assigned to `user`, for `pk__in`.
+
+    Not a correlated EXISTS per SOI: SQLite ran that subquery for every filed SOI (7 to 11
+    ms at bench scale 10, twice per queue page: its count and its page of ids), where this
+    reads the reviewer's assignments by their index; PostgreSQL plans both alike.
+    """
+    return ReviewAssignment.objects.filter(reviewer=user).values("application_id")
 
 
 def _declared_clear(user):
@@ -110,7 +116,7 @@ def narrow_for_reviewer(user, queryset: QuerySet[Application]) -> QuerySet[Appli
     Registered with applications.extensions (ReviewsConfig.ready), so the intake pages give
     reviewers the same scope as these pages.
     """
-    return queryset.filter(Exists(_assigned(user))).exclude(Exists(_conflicted(user)))
+    return queryset.filter(pk__in=_assigned_ids(user)).exclude(Exists(_conflicted(user)))
 
 
 def narrow_for_reviewer_reading(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
@@ -120,7 +126,7 @@ def narrow_for_reviewer_reading(user, queryset: QuerySet[Application]) -> QueryS
     the intake pages (the SOI, its letters, its receipt): the declaration gate the review
     page applies holds on every route to the SOI, not only on /review/.
     """
-    return queryset.filter(Exists(_assigned(user)), Exists(_declared_clear(user)))
+    return queryset.filter(pk__in=_assigned_ids(user)).filter(Exists(_declared_clear(user)))
 
 
 def declaration_url_for(user, pk: int) -> str | None:
@@ -130,7 +136,7 @@ def declaration_url_for(user, pk: int) -> str | None:
     undeclared = (
         Application.objects.filter(pk=pk)
         .exclude(status=Application.Status.DRAFT)
-        .filter(Exists(_assigned(user)))
+        .filter(pk__in=_assigned_ids(user))
         .exclude(
             Exists(ConflictDeclaration.objects.filter(application=OuterRef("pk"), reviewer=user))
         )

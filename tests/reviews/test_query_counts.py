@@ -166,3 +166,22 @@ def test_the_lists_leave_the_submission_snapshot_unloaded(client, selecting_offi
     if listing == "queue":
         assert response.context["overdue"] == [late]
     assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_reviewer_scope_reads_the_assignments_by_reviewer_not_once_per_soi(client, soi):
+    # reviews.access.narrow_for_reviewer: a correlated EXISTS over the assignments made
+    # SQLite run a subquery for every filed SOI, twice per queue page.
+    reviewer = make_staff(roles.REVIEWER)
+    assign(soi, reviewer)
+    client.force_login(reviewer)
+    client.get(reverse("reviews:queue"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reviews:queue"))
+    assert response.status_code == 200 and soi.reference_number in response.content.decode()
+    scoped = [
+        q["sql"] for q in queries.captured_queries if '"reviews_reviewassignment"' in q["sql"]
+    ]
+    assert scoped
+    assert not any(
+        'EXISTS(SELECT 1 AS "a" FROM "reviews_reviewassignment"' in sql for sql in scoped
+    )
