@@ -32,7 +32,8 @@ def _permissions_sql(alias: str) -> str:
 
 
 def granted_permissions(user) -> set[str]:
-    """ "app_label.codename" of every permission the account holds, active or not."""
+    """Every permission the account holds, directly or through a group, active or not,
+    as "app_label.codename"."""
     alias = router.db_for_read(Permission)
     with connections[alias].cursor() as cursor:
         cursor.execute(_permissions_sql(alias), [user.pk, user.pk])

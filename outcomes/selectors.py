@@ -215,10 +215,9 @@ def site_table(sites_qs) -> tuple[tuple, ...]:
     )
 
 
-def site_facts(sites_qs, table: tuple[tuple, ...] | None = None) -> list[SiteFacts]:
-    """The sites of `sites_qs` (or of its `site_table`), in its order, as SiteFacts."""
-    rows = site_table(sites_qs) if table is None else table
-    return [SiteFacts(pk, JurisdictionName(name, state), *rest) for pk, name, state, *rest in rows]
+def site_facts(table: tuple[tuple, ...]) -> list[SiteFacts]:
+    """The rows of a `site_table`, in its order, as SiteFacts."""
+    return [SiteFacts(pk, JurisdictionName(name, state), *rest) for pk, name, state, *rest in table]
 
 
 # Each site's series, kept in the process's memory under its inputs themselves: the
@@ -306,7 +305,7 @@ def program_outcomes(
     never change it.
     """
     if full_rows:
-        sites = site_facts(sites_qs)
+        sites = site_facts(site_table(sites_qs))
         national = national_rates()
         return _program(sites, rows_by_site(sites), national, year_from, year_to)
     return _memoized_program(
@@ -340,8 +339,8 @@ def _memoized_program(
     year_from: int | None,
     year_to: int | None,
 ) -> ProgramOutcomes:
-    table = site_facts(None, site_rows)
-    return _program(table, group_figures(figure_rows_), dict(national), year_from, year_to)
+    sites = site_facts(site_rows)
+    return _program(sites, group_figures(figure_rows_), dict(national), year_from, year_to)
 
 
 def _program(sites, grouped, national, year_from, year_to) -> ProgramOutcomes:
