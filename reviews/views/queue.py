@@ -12,6 +12,7 @@ from psp_portal.pagination import CappedPaginator
 from .. import access
 from ..filters import QueueFilter
 from ..forms import BulkAssignForm
+from ..page_rows import queue_rows
 from ..screening import RESULT_LABELS
 from ..selectors import list_rows, queue_page, sort_rows, with_list_data
 from ..services import ReviewError, reviewers_assign_bulk
@@ -92,6 +93,7 @@ def queue(request):
             "overdue_more": len(overdue) > OVERDUE_SHOWN,
             "filter": queue_filter,
             "page": page,
+            "queue_rows": queue_rows(page.object_list),
             "query": query.urlencode(),
             "sort": sort,
             "sort_columns": SORT_COLUMNS,

@@ -9,6 +9,7 @@ from applications.models import Cycle
 
 from .. import access
 from ..forms import MaxSitesForm
+from ..page_rows import slate_rows
 from ..selectors import slate_counts, slate_page
 from ..services import ReviewError, cycle_set_max_sites, decisions_release
 from .common import require
@@ -50,6 +51,7 @@ def slate(request, cycle_pk):
     page = slate_page(
         cycle, request.user, request.GET.get("page"), SLATE_PAGE_SIZE, counts["total"]
     )
+    can_decide = access.can_decide(request.user)
     return render(
         request,
         "reviews/slate.html",
@@ -57,12 +59,15 @@ def slate(request, cycle_pk):
             "cycle": cycle,
             "page": page,
             "rows": page.object_list,
+            "slate_rows": slate_rows(
+                page.object_list, first_rank=page.start_index(), can_decide=can_decide
+            ),
             "total": counts["total"],
             "form": form,
             "selected_count": counts["selected"],
             "unreleased_count": counts["unreleased"],
             "over_limit": cycle.max_sites is not None and counts["selected"] > cycle.max_sites,
-            "can_decide": access.can_decide(request.user),
+            "can_decide": can_decide,
             "can_change_cap": access.can_change_cap(request.user),
             "cap_changes": cycle.cap_changes.select_related("changed_by")[:5],
             "can_release": access.can_release(request.user),

@@ -10,6 +10,7 @@ from reviews import access
 from reviews.filters import QueueFilter
 from reviews.selectors import DB_SORTS
 from tests.factories import ApplicationFactory
+from tests.reviews.factories import assign
 
 pytestmark = [
     pytest.mark.django_db,
@@ -52,3 +53,23 @@ def test_the_queue_page_reads_the_filed_order_index(selecting_official, descendi
         .order_by(order, "reference_number", "pk")
         .values_list("pk", flat=True)
     )
+
+
+def test_a_reviewers_scope_reads_their_assignments_and_conflicts_from_the_indexes(
+    reviewer, other_reviewer
+):
+    mine = ApplicationFactory.create_batch(3, submitted=True)
+    for soi in mine:
+        assign(soi, reviewer)
+    assign(mine[0], other_reviewer)
+    assign(ApplicationFactory(submitted=True), other_reviewer)
+    conflicted = ApplicationFactory(submitted=True)
+    assign(conflicted, reviewer, conflict=True)
+    scope = access.queue_applications_for(reviewer)
+
+    text = plan(scope.values_list("pk", flat=True))
+
+    # Index-only: the assignment table and the declarations are not read row by row.
+    assert "Index Only Scan using assignment_reviewer_soi_idx" in text
+    assert "Index Only Scan using declaration_conflicted_idx" in text
+    assert sorted(scope.values_list("pk", flat=True)) == sorted(soi.pk for soi in mine)
