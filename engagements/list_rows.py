@@ -10,6 +10,7 @@ only after a failed key lookup.
 """
 
 from django.utils.dates import MONTHS
+from django.utils.html import format_html
 
 from psp_portal.links import url_head
 from sites.templatetags.site_lists import hours, month_day_year
@@ -73,7 +74,9 @@ def program_site_rows(sites) -> list[dict]:
 def timeline_rows(phases, engagements, *, internal: bool) -> list[dict]:
     """The site page's timeline: phase changes and engagements (TIMELINE_ENGAGEMENT_FIELDS
     at least), latest first, an engagement before a phase change of the same day. A
-    phase's note and an engagement's status are for DOJ staff (`internal`) only."""
+    phase's note and an engagement's status are for DOJ staff (`internal`) only. Each
+    row is a heading and what follows it, written here: the template's branches per
+    item were most of the timeline's rendering (issue 20)."""
     engagement_url = url_head("engagements:detail")
     items = [(p.started_on, True, p) for p in phases] + [
         (e.start_date, False, e) for e in engagements
@@ -81,19 +84,35 @@ def timeline_rows(phases, engagements, *, internal: bool) -> list[dict]:
     items.sort(key=lambda item: (item[0], not item[1]), reverse=True)
     rows = []
     for day, is_phase, item in items:
-        row = {"day": full_date(day)}
+        day = full_date(day)
         if is_phase:
-            row.update(phase=item.get_phase_display(), note=item.note if internal else "")
-        else:
-            row.update(
-                url=f"{engagement_url}{item.pk}/",
-                title=item.title,
-                type=item.get_type_display(),
-                delivery=item.get_delivery_display().lower(),
-                status=item.get_status_display() if internal else "",
-                tracking_number=item.tracking_number,
+            note = item.note if internal else ""
+            rows.append(
+                {
+                    "heading": f"{day}: {item.get_phase_display()} phase began",
+                    "detail": format_html("<p>{}</p>", note) if note else "",
+                }
             )
-        rows.append(row)
+            continue
+        status = (
+            format_html(' <span class="usa-tag">{}</span>', item.get_status_display())
+            if internal
+            else ""
+        )
+        rows.append(
+            {
+                "heading": format_html(
+                    '{}: <a href="{}{}/">{}</a>', day, engagement_url, item.pk, item.title
+                ),
+                "detail": format_html(
+                    '<p>{}, {}{} <span class="text-base">{}</span></p>',
+                    item.get_type_display(),
+                    item.get_delivery_display().lower(),
+                    status,
+                    item.tracking_number,
+                ),
+            }
+        )
     return rows
 
 

@@ -2,6 +2,7 @@
 liaison workspace: the host apps include a tag, and never import outcomes. The
 `name_items` and `figure_items` filters write the Outcomes page's summary lists."""
 
+import functools
 import html
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -10,9 +11,16 @@ from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 
 from ..access import can_enter, can_review
+from ..arithmetic import SiteSeries
 from ..charts import rate_chart
 from ..models import OutcomeYear
-from ..selectors import memoized_site_series, national_rates, psp_years, site_figures
+from ..selectors import (
+    SERIES_CACHE_SIZE,
+    memoized_site_series,
+    national_rates,
+    psp_years,
+    site_figures,
+)
 
 register = template.Library()
 
@@ -31,11 +39,19 @@ def outcomes_panel(context, site):
     return {
         "site": site,
         "series": series,
-        "chart": rate_chart(name, series, chart_id="site-outcomes", psp_years=psp_years(site)),
+        "chart": _site_chart(name, series, tuple(psp_years(site))),
         "can_enter": entering,
         "can_review": reviewing,
         "pending": sum(1 for row in rows if row.status in waiting),
     }
+
+
+@functools.lru_cache(maxsize=SERIES_CACHE_SIZE)
+def _site_chart(name: str, series: SiteSeries, years: tuple[int, ...]):
+    """The panel's chart, drawn once per name, series and PSP years: the series is the
+    memoized one while the figures stand, and drawing its SVG was a twentieth of the
+    site page (issue 20). Keyed by value, so any change draws a new chart."""
+    return rate_chart(name, series, chart_id="site-outcomes", psp_years=list(years))
 
 
 @register.inclusion_tag("outcomes/_workspace.html", takes_context=True)

@@ -17,8 +17,15 @@ from django.urls import reverse
 
 from accounts.models import Jurisdiction
 from applications.models import NationalCrimeRate
+from outcomes.charts import rate_chart
 from outcomes.models import OutcomeYear
-from outcomes.selectors import national_rates, program_outcomes, rows_by_site, site_series
+from outcomes.selectors import (
+    national_rates,
+    program_outcomes,
+    psp_years,
+    rows_by_site,
+    site_series,
+)
 from sites.models import Site
 from tests.factories import JurisdictionFactory, SiteFactory
 from tests.outcomes.helpers import national_rates as national_rate_rows
@@ -227,6 +234,11 @@ def test_a_site_added_or_renamed_shows_in_the_program_at_once(site):
     assert program_outcomes(Site.objects.all()).summary.site_count == 2
 
 
+def _panel_chart(response):
+    """The outcomes panel's chart (the page's engagement charts are "chart" too)."""
+    return next(c["chart"] for c in response.context if "series" in c and "chart" in c)
+
+
 def _panel(client, site):
     response = client.get(reverse("sites:detail", args=[site.pk]))
     panel = re.search(
@@ -244,8 +256,17 @@ def test_the_site_page_panel_reads_its_series_from_memory_and_follows_every_chan
     # The same figures: the series the first visit computed (outcomes.selectors._memoized_series).
     again, _ = _panel(client, site)
     assert again.context["series"] is first.context["series"]
+    assert _panel_chart(again) is _panel_chart(first)  # drawn once
     _rows(site).filter(year=2019).update(murder=0)
     Site.objects.filter(pk=site.pk).update(start_date=datetime.date(2018, 10, 1))
     changed, panel = _panel(client, site)
     assert "637.5" in panel and "PSP years 2018-2022" in panel
     assert changed.context["series"] == _fresh_series(site.pk)
+    site.refresh_from_db()
+    fresh = rate_chart(
+        f"{site.jurisdiction.name}, {site.jurisdiction.state}",
+        _fresh_series(site.pk),
+        chart_id="site-outcomes",
+        psp_years=psp_years(site),
+    )
+    assert _panel_chart(changed).svg == fresh.svg != _panel_chart(first).svg
