@@ -15,7 +15,6 @@ from ..arithmetic import SiteSeries
 from ..charts import rate_chart
 from ..models import OutcomeYear
 from ..selectors import (
-    SERIES_CACHE_SIZE,
     memoized_site_series,
     national_rates,
     psp_years,
@@ -46,7 +45,12 @@ def outcomes_panel(context, site):
     }
 
 
-@functools.lru_cache(maxsize=SERIES_CACHE_SIZE)
+# A chart is some 10 kB of SVG: 1,000 of them, a program's sites a few times over, stay
+# within 10 MB per process.
+SITE_CHART_CACHE_SIZE = 1_000
+
+
+@functools.lru_cache(maxsize=SITE_CHART_CACHE_SIZE)
 def _site_chart(name: str, series: SiteSeries, years: tuple[int, ...]):
     """The panel's chart, drawn once per name, series and PSP years: the series is the
     memoized one while the figures stand, and drawing its SVG was a twentieth of the

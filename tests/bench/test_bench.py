@@ -259,3 +259,22 @@ def test_load_stage_drafts_pass_the_submit_view_as_the_burst_posts_them(tiny, cl
     application = Application.objects.get(pk=pk)
     assert application.status == Application.Status.SUBMITTED
     assert application.reference_number
+
+
+def test_pages_are_timed_one_request_of_each_per_round(tiny, monkeypatch):
+    """A slow spell of the machine must fall on every page alike, the floor included."""
+    from bench import pages as bench_pages
+
+    datagen.generate(scale=1, seed=3)
+    timed = []
+    real_time = bench_pages._time
+
+    def recording_time(samples, n):
+        timed.extend([samples.page.key] * n)
+        real_time(samples, n)
+
+    monkeypatch.setattr(bench_pages, "_time", recording_time)
+    bench_pages.measure_pages(runs=4, only=["site_list", "engagement_list"], profile=False)
+
+    order = ["floor", "site_list", "engagement_list"]
+    assert timed == order * 4
