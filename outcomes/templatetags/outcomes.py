@@ -45,7 +45,7 @@ def outcomes_panel(context, site):
     }
 
 
-# A chart is some 10 kB of SVG: 1,000 of them, a program's sites a few times over, stay
+# A chart is 4 to 10 kB of SVG: 1,000 of them, a program's sites a few times over, stay
 # within 10 MB per process.
 SITE_CHART_CACHE_SIZE = 1_000
 
