@@ -37,7 +37,9 @@ def queue_rows(rows: list[QueueRow]) -> list[dict]:
     out = []
     for row in rows:
         application, latest = row.application, row.latest_rate
+        population = application.population
         ratio = latest["ratio"] if latest else None
+        rate = f"{_shown(latest['rate'])} ({_shown(latest['year'])})" if latest else "-"
         status = row.status_label
         if row.my_assignment:
             review = row.my_review
@@ -49,12 +51,9 @@ def queue_rows(rows: list[QueueRow]) -> list[dict]:
                 "reference": application.reference_number,
                 "jurisdiction": application.jurisdiction.name,
                 "state": application.jurisdiction.state,
-                "population": "-"
-                if application.population is None
-                else intcomma(application.population),
-                "latest_rate": f"{_shown(latest['rate'])} ({_shown(latest['year'])})"
-                if latest
-                else "-",
+                # intcomma(None) is "None": the old template showed that, not "-".
+                "population": "-" if population is None else intcomma(population),
+                "latest_rate": rate,
                 "ratio": f"{_shown(ratio)} x" if ratio else "-",
                 "screening": row.screening.result_label,
                 "reviews": _reviews(row),
