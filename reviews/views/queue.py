@@ -81,10 +81,10 @@ def queue(request):
     query.pop("page", None)
     overdue = []
     if access.can_see_all(request.user):
-        from notifications.schedules import overdue_assignments
+        from notifications.schedules import overdue_reviews
 
-        # One query; one row past the limit tells the page there are more.
-        overdue = list(overdue_assignments()[: OVERDUE_SHOWN + 1])
+        # One row past the limit tells the page there are more.
+        overdue = overdue_reviews(limit=OVERDUE_SHOWN + 1)
     return render(
         request,
         "reviews/queue.html",

@@ -24,6 +24,7 @@ from tests.conftest import make_staff
 from tests.factories import ApplicationFactory, CycleFactory
 from tests.reviews.factories import (
     ConflictDeclarationFactory,
+    DecisionFactory,
     ReviewAssignmentFactory,
     ReviewFactory,
 )
@@ -254,3 +255,43 @@ def test_due_reminders_fall_on_the_right_days_across_daylight_saving(
                 sent_on.append(day)
         day += datetime.timedelta(days=1)
     assert sent_on == reminder_days
+
+
+def test_the_queue_box_lists_what_overdue_assignments_finds_with_its_sql_built_once(
+    selecting_official, reviewer, monkeypatch
+):
+    """notifications.schedules.overdue_reviews runs overdue_assignments' SQL, built once
+    per process, with the day of each call."""
+    from notifications import schedules
+
+    others = [make_staff(roles.REVIEWER) for _ in range(3)]
+    due = [datetime.date(2026, 5, day) for day in (4, 6, 8, 9, 12)]
+    shown = [ReviewAssignmentFactory(reviewer=reviewer, due_date=day) for day in due]
+    # Left out by overdue_assignments' own rules: a submitted review, a conflict, a
+    # decision in force, an inactive reviewer.
+    ReviewFactory(assignment=ReviewAssignmentFactory(reviewer=others[0], due_date=due[0]),
+                  submitted=True)  # fmt: skip
+    conflicted = ReviewAssignmentFactory(reviewer=others[1], due_date=due[0])
+    ConflictDeclarationFactory(application=conflicted.application, reviewer=others[1],
+                               has_conflict=True)  # fmt: skip
+    decided = ReviewAssignmentFactory(reviewer=others[2], due_date=due[0])
+    DecisionFactory(application=decided.application, decided_by=selecting_official)
+    ReviewAssignmentFactory(reviewer=make_staff(roles.REVIEWER, is_active=False), due_date=due[0])
+    schedules._OVERDUE_SQL.clear()
+
+    def both(day):
+        expected = [
+            (a.pk, a.application_id, a.application.reference_number,
+             a.application.jurisdiction.name, str(a.reviewer), a.due_date)
+            for a in schedules.overdue_assignments(today=day)[:4]
+        ]  # fmt: skip
+        return [tuple(row) for row in schedules.overdue_reviews(limit=4, today=day)], expected
+
+    first, expected = both(datetime.date(2026, 5, 7))
+    assert first == expected and [row[0] for row in first] == [a.pk for a in shown[:2]]
+    # Built once: a later call does not build the queryset again, and takes its own day.
+    monkeypatch.setattr(schedules, "overdue_assignments", None)
+    later = schedules.overdue_reviews(limit=4, today=datetime.date(2026, 5, 13))
+    assert [row.pk for row in later] == [a.pk for a in shown[:4]]
+    assert later[0].due_date == datetime.date(2026, 5, 4)
+    assert schedules.overdue_reviews(limit=4, today=datetime.date(2026, 5, 1)) == []

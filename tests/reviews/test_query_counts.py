@@ -164,7 +164,7 @@ def test_the_lists_leave_the_submission_snapshot_unloaded(client, selecting_offi
         response = client.get(url)
     assert response.status_code == 200 and soi.reference_number in response.content.decode()
     if listing == "queue":
-        assert response.context["overdue"] == [late]
+        assert [a.pk for a in response.context["overdue"]] == [late.pk]
     assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)
 
 
