@@ -58,6 +58,11 @@ def _site_chart(name: str, series: SiteSeries, years: tuple[int, ...]):
     return rate_chart(name, series, chart_id="site-outcomes", psp_years=list(years))
 
 
+WORKSPACE_FIELDS = (
+    "site_id", "year", "status", "submitted_at", "return_reason", "site__jurisdiction__name",
+)  # fmt: skip
+
+
 @register.inclusion_tag("outcomes/_workspace.html", takes_context=True)
 def outcomes_workspace(context):
     """The liaison's sites with figures due, returned or waiting for verification (one query)."""
@@ -72,6 +77,9 @@ def outcomes_workspace(context):
             ],
         )
         .select_related("site__jurisdiction")
+        # What the lists show: an outcome row is some thirty columns, its site and
+        # jurisdiction as many, and building the query took 1.1 ms of CPU (issue 20).
+        .only(*WORKSPACE_FIELDS)
         .order_by("status", "site__jurisdiction__name", "year")[:200]
     )
     return {

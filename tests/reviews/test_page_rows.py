@@ -152,3 +152,37 @@ def test_empty_lists_say_so(client, cycle, selecting_official):
     assert (
         '<tr><td colspan="7">No submitted Statements of Interest in this cycle.</td></tr>' in slate
     )
+
+
+def test_the_slate_lists_its_changes_of_the_number_of_sites_in_one_query(
+    client, cycle, program_admin, selecting_official
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reviews.services import cycle_set_max_sites
+
+    def visit():
+        url = reverse("reviews:slate", args=[cycle.pk])
+        client.get(url)  # the session and permissions, as any later request
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return html, len(queries.captured_queries)
+
+    cycle_set_max_sites(cycle=cycle, max_sites=3, reason="Three <for> now.", actor=program_admin)
+    client.force_login(selecting_official)
+    _, one = visit()
+    selecting_official.full_name = ""
+    selecting_official.save()
+    cycle.refresh_from_db()
+    cycle_set_max_sites(
+        cycle=cycle, max_sites=None, reason="No cap & no limit.", actor=program_admin
+    )
+
+    html, two = visit()
+
+    assert two == one
+    assert f": {program_admin.full_name} changed it from no limit to 3. " in html
+    assert "changed it from 3 to no limit. " in html
+    assert '<span class="portal-wrap">Three &lt;for&gt; now.</span>' in html
+    assert html.count(f"{program_admin.full_name} changed it") == 2
