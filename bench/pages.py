@@ -6,9 +6,9 @@ as a multiple of it. The first requests warm caches and are not counted.
 
 Pages are timed in interleaved rounds: one request of every page, floor included, per
 round, so a slow spell of the machine (other work, a busy neighbour of a virtual
-machine) falls on every page alike rather than on one page's ratio. Each request's time is split into SQL (the sum of its query durations, timed by
-a connection execute wrapper) and the rest, which is Python: middleware, view, forms,
-templates. For the slowest pages a cProfile summary says where that Python time goes.
+machine) falls on every page alike rather than on one page's ratio. Each request's time
+is split into SQL (the sum of its query durations, timed by a connection execute
+wrapper) and the rest, which is Python: middleware, view, forms, templates. For the slowest pages a cProfile summary says where that Python time goes.
 """
 
 import cProfile
@@ -112,10 +112,6 @@ def key_pages() -> list[Page]:
 # are cut to fit this many seconds (at least MIN_RUNS), and the result says how many ran.
 PAGE_BUDGET_S = 8.0
 MIN_RUNS = 3
-# None: one request of every page per round (as many rounds as runs). Rounds of several
-# requests per page let a slow spell of a few seconds land on a few pages only: on this
-# 2-core virtual machine one page's ratio to the floor moved by a quarter between runs.
-ROUNDS = None
 PROFILED_PAGES = 3  # the slowest pages (by ratio to the floor) get a cProfile summary
 PROFILE_REQUESTS = 5
 PROFILE_TOP = 12
@@ -278,34 +274,26 @@ def _short(filename: str) -> str:
     return filename.removeprefix(str(settings.BASE_DIR) + "/")
 
 
-def _interleave(samples: list[_Samples], rounds: int | None) -> None:
-    if rounds is None:
-        # A page cut to fewer runs (PAGE_BUDGET_S) leaves the later rounds.
-        for done in range(max(s.runs for s in samples)):
-            for s in samples:
-                if done < s.runs:
-                    _time(s, 1)
-        return
-    for done in range(rounds):
+def _interleave(samples: list[_Samples]) -> None:
+    """One request of every page per round, as many rounds as runs. Rounds of several
+    requests per page let a slow spell of a few seconds land on a few pages only: on
+    this 2-core virtual machine one page's ratio to the floor moved by a quarter between
+    runs. A page cut to fewer runs (PAGE_BUDGET_S) leaves the later rounds."""
+    for done in range(max(s.runs for s in samples)):
         for s in samples:
-            # Spread each page's runs over the rounds (the last round takes the rest).
-            share = s.runs // rounds if done < rounds - 1 else s.runs - s.runs // rounds * done
-            _time(s, share)
+            if done < s.runs:
+                _time(s, 1)
 
 
 def measure_pages(
-    *,
-    runs: int = 30,
-    only: list[str] | None = None,
-    rounds: int | None = ROUNDS,
-    profile: bool = True,
+    *, runs: int = 30, only: list[str] | None = None, profile: bool = True
 ) -> list[dict]:
     with override_settings(ALLOWED_HOSTS=["testserver"], ROOT_URLCONF="bench.urls"):
         pages = key_pages()
         if only:
             pages = [p for p in pages if p.key in only or p.key == "floor"]
         samples = [_start(p, runs, warmup=3) for p in pages]
-        _interleave(samples, rounds)
+        _interleave(samples)
         results = [_result(s) for s in samples]
         floor = results[0].median_ms or 0.001
         for r in results:

@@ -14,12 +14,7 @@ from ..access import can_enter, can_review
 from ..arithmetic import SiteSeries
 from ..charts import rate_chart
 from ..models import OutcomeYear
-from ..selectors import (
-    memoized_site_series,
-    national_rates,
-    psp_years,
-    site_figures,
-)
+from ..selectors import memoized_site_series, national_rates, psp_years, site_figures
 
 register = template.Library()
 
