@@ -336,8 +336,22 @@ class ScoreSummary(models.Model):
         primary_key=True,
         related_name="score_summary",
     )
+    # The SOI's cycle, which never changes once it is filed: the ranking index's first key.
+    cycle = models.ForeignKey("applications.Cycle", on_delete=models.CASCADE, related_name="+")
     average = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     reviews_submitted = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # The slate's ranking (reviews.selectors.ranked_slate_ids): a page of a cycle's
+            # scored SOIs read in this order, the best first, rather than the cycle's
+            # SOIs sorted; a cycle with no score yet has no entry to walk past.
+            models.Index(
+                fields=["cycle", "-average", "application"],
+                condition=models.Q(average__isnull=False),
+                name="scoresummary_ranked_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.application_id}: {self.average}"

@@ -23,12 +23,13 @@ def _summaries(reviews) -> Iterator[ScoreSummary]:
     totals = (
         reviews.filter(status=Review.Status.SUBMITTED)
         .order_by()
-        .values("assignment__application_id")
+        .values("assignment__application_id", "assignment__application__cycle_id")
         .annotate(total=Sum("total_score"), count=Count("pk"))
     )
     for row in totals.iterator():
         yield ScoreSummary(
             application_id=row["assignment__application_id"],
+            cycle_id=row["assignment__application__cycle_id"],
             average=average_of(row["total"] or 0, row["count"]),
             reviews_submitted=row["count"],
         )
@@ -47,16 +48,19 @@ def score_summaries_refresh(application_ids: Iterable[int]) -> None:
     # is a new statement and sees the other's committed review.
     with transaction.atomic():
         locked = Application.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-        list(locked.values_list("pk"))
+        cycles = dict(locked.values_list("pk", "cycle_id"))
         found = {
             summary.application_id: summary
             for summary in _summaries(Review.objects.filter(assignment__application_id__in=ids))
         }
         ScoreSummary.objects.bulk_create(
-            [found.get(pk) or ScoreSummary(application_id=pk, average=None) for pk in ids],
+            [
+                found.get(pk) or ScoreSummary(application_id=pk, cycle_id=cycles[pk], average=None)
+                for pk in ids
+            ],
             update_conflicts=True,
             unique_fields=["application"],
-            update_fields=["average", "reviews_submitted"],
+            update_fields=["cycle", "average", "reviews_submitted"],
         )
 
 

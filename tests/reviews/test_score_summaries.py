@@ -13,7 +13,7 @@ from reviews.models import ScoreSummary
 from reviews.scores import score_summaries_rebuild
 from reviews.services import review_reopen, review_submit
 from tests.conftest import make_staff
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, CycleFactory
 from tests.reviews.factories import ReviewFactory, assign
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +94,13 @@ def test_rebuild_and_the_migrations_backfill_agree_with_the_receiver(
     assert score_summaries_rebuild() == 3
     assert summaries() == kept
 
-    ScoreSummary.objects.all().delete()
-    migration = importlib.import_module("reviews.migrations.0007_score_summary")
+    # 0007's backfill wrote summaries before they had a cycle (a required column since
+    # 0009, which then filled it in): 0009's backfill puts each SOI's back.
+    ScoreSummary.objects.update(cycle=CycleFactory())
+    migration = importlib.import_module("reviews.migrations.0009_score_summary_cycle")
     migration.backfill(apps, None)
     assert summaries() == kept
+    assert set(ScoreSummary.objects.values_list("cycle", flat=True)) == {cycle.pk}
 
 
 def test_a_tie_rounds_half_up(cycle):
