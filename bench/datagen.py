@@ -543,6 +543,7 @@ def generate(*, scale: int = 1, seed: int = 1) -> Summary:
         follow_ups = [
             FollowUpAction(
                 engagement=e,
+                site_id=e.site_id,  # bulk_create: FollowUpAction.save does not run
                 description=_text(rng, 6),
                 owner="Liaison",
                 due_date=e.end_date + datetime.timedelta(days=30),

@@ -160,6 +160,12 @@ class TrackingCounter(models.Model):
 
 class FollowUpAction(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="follow_ups")
+    # The engagement's site, set when the action is first saved (save() below; code that
+    # bulk-creates actions sets it itself). An engagement stays with the site it was
+    # logged for, so this never goes stale. Indexed by followup_open_site_idx only.
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     description = models.CharField(_("action"), max_length=300)
     owner = models.CharField(_("owner"), max_length=150)
     due_date = models.DateField(_("due date"))
@@ -173,18 +179,24 @@ class FollowUpAction(models.Model):
             models.Index(
                 fields=["due_date", "id"], condition=Q(done=False), name="followup_open_due_idx"
             ),
-            # The workspace looks up each of the liaison's engagements here (index only)
-            # for its overdue follow-ups, so the page costs the same however many open
-            # follow-ups other liaisons have.
+            # The workspace reads a liaison's overdue actions site by site here: the page
+            # costs the same however many open follow-ups other liaisons have, and does
+            # not walk the liaison's thousands of engagements either (issue 20).
             models.Index(
-                fields=["engagement", "due_date", "id"],
+                fields=["site", "due_date", "id"],
+                include=["engagement"],
                 condition=Q(done=False),
-                name="followup_open_engagement_idx",
+                name="followup_open_site_idx",
             ),
         ]
 
     def __str__(self):
         return self.description
+
+    def save(self, *args, **kwargs):
+        if self.site_id is None:
+            self.site_id = self.engagement.site_id
+        super().save(*args, **kwargs)
 
 
 def attachment_path(instance, filename):

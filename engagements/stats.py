@@ -167,6 +167,23 @@ class _SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
+def overdue_follow_ups(user, *, today):
+    """Open follow-up actions due before `today` on the sites the user is liaison of (not
+    of a cancelled engagement), oldest first.
+
+    Read site by site from followup_open_site_idx, index only: walking every open
+    follow-up of the program by due date and dropping other liaisons' took 5 ms at scale
+    10 and grows with the number of liaisons; looking up each of the liaison's thousands
+    of engagements took 8 (issue 20).
+    """
+    cancelled = Engagement.objects.filter(site__liaison=user, status=Engagement.Status.CANCELLED)
+    return (
+        FollowUpAction.objects.filter(site__liaison=user, done=False, due_date__lt=today)
+        .exclude(engagement__in=cancelled.values("pk"))
+        .order_by("due_date", "pk")
+    )
+
+
 def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict:
     """The liaison's week: their sites, what is coming, what is late, who is quiet.
 
@@ -194,15 +211,7 @@ def workspace_for(user, *, today=None, limit: int = WORKSPACE_LIST_SIZE) -> dict
         .annotate(jurisdiction_name=F("site__jurisdiction__name"))
         .order_by("start_date", "pk")
     )
-    # From the liaison's engagements to their open follow-ups (index-only lookups in
-    # followup_open_engagement_idx): walking every open follow-up by due date and
-    # dropping other liaisons' would cost more the more liaisons there are.
-    engagements = Engagement.objects.filter(site__liaison=user).exclude(
-        status=Engagement.Status.CANCELLED
-    )
-    overdue = FollowUpAction.objects.filter(
-        engagement__in=engagements.values("pk"), done=False, due_date__lt=today
-    ).order_by("due_date", "pk")
+    overdue = overdue_follow_ups(user, today=today)
     quiet_since = today - datetime.timedelta(days=60)
 
     # Up to `most` rows of each list (ids of the overdue follow-ups) are read, so their

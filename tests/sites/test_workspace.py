@@ -1,11 +1,15 @@
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
 from accounts import roles
 from engagements import stats
 from engagements.models import FollowUpAction
+from engagements.services import engagement_update
 from engagements.stats import workspace_for
 from sites.models import Site
 from tests.conftest import make_staff
@@ -128,3 +132,49 @@ def test_workspace_query_count_does_not_grow(client, liaison, django_assert_max_
     assert response.context["more"]["overdue"] == max(count - 25, 0)
     if count > 25:
         assert b"overdue=true" in response.content
+
+
+def test_a_follow_up_records_its_engagements_site(liaison, known_data):
+    """The workspace finds a liaison's overdue actions by the action's own site: every way
+    an action is written must give it its engagement's."""
+    actions = FollowUpAction.objects.values_list("site", "engagement__site")
+    assert actions.count() == 5
+    assert all(mine == engagement for mine, engagement in actions)
+    engagement = EngagementFactory(site=known_data["quiet"])
+    engagement_update(
+        engagement=engagement,
+        actor=liaison,
+        follow_ups=[(None, {"description": "Call back", "owner": "Chief", "due_date": TODAY})],
+    )
+    assert FollowUpAction.objects.get(description="Call back").site == known_data["quiet"]
+
+    # Rows written before the column existed: the migration fills it in the same way.
+    FollowUpAction.objects.update(site=SiteFactory())
+    migration = importlib.import_module("engagements.migrations.0008_follow_up_site")
+    migration.backfill(apps, None)
+    assert all(mine == engagement for mine, engagement in actions)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan (CI runs it)")
+def test_overdue_follow_ups_are_read_site_by_site_from_the_index(liaison, known_data):
+    # Other liaisons, with most of the program's overdue actions, as at size.
+    others = [SiteFactory(liaison=make_staff(roles.SITE_LIAISON)) for _ in range(40)]
+    engagements = [EngagementFactory(site=site) for site in others]
+    FollowUpAction.objects.bulk_create(
+        FollowUpAction(engagement=e, site_id=e.site_id, description="x", owner="y",
+                       due_date=_day(-n - 1))
+        for e in engagements for n in range(25)
+    )  # fmt: skip
+    queryset = stats.overdue_follow_ups(liaison, today=TODAY).values_list("pk", flat=True)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        for table in ("sites_site", "engagements_engagement", "engagements_followupaction"):
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few hundred rows still
+        cursor.execute("EXPLAIN " + sql, params)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    # Neither every open follow-up of the program (by due date) nor the liaison's
+    # engagements are read row by row.
+    assert "Index Only Scan using followup_open_site_idx" in text
+    assert "followup_open_due_idx" not in text
+    assert list(queryset) == [known_data["late"].pk]
