@@ -4,8 +4,8 @@ engagement reports (read-only selectors)."""
 import datetime
 from collections import Counter
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.geography import STATE_CHOICES
@@ -28,6 +28,17 @@ def _month_starts(last: datetime.date, months: int) -> list[datetime.date]:
     return starts[::-1]
 
 
+def areas_counted(json_lists: list[str], values) -> Counter:
+    """How many of the JSON lists of plain words (as stored) hold each of `values`, each
+    list counted once per value: found by the quoted value, so "violence" is not found
+    in ["gun_violence"]."""
+    counts = Counter()
+    for value in values:
+        quoted = f'"{value}"'
+        counts[value] = sum(quoted in listed for listed in json_lists)
+    return counts
+
+
 def site_figures(site, *, engagements=None, months: int = 12, today=None) -> dict:
     """Chart data and the visible engagement count of one site, in ONE query.
 
@@ -39,18 +50,27 @@ def site_figures(site, *, engagements=None, months: int = 12, today=None) -> dic
     starts = _month_starts(today, months)
     first, end = starts[0], today + datetime.timedelta(days=1)
     rows = Engagement.objects.filter(site=site) if engagements is None else engagements
-    total, by_month, by_area = 0, [0] * months, Counter()
+    total, by_month = 0, [0] * months
     # Three columns of each engagement, counted here: one aggregate with a filtered
     # COUNT per month and per focus area (each matched in the JSON list's text) took
     # 4 ms of CPU to build and 6 ms to run for a site of 1,000 engagements, against
     # 3 ms in all for this (1 ms for a typical site of 160; issue 20).
-    for status, start, areas in rows.order_by().values_list("status", "start_date", "focus_areas"):
+    # The focus areas are read as the JSON text stored and each area found by its quoted
+    # value: decoding the lists took 1.1 of the 1.9 ms the rows cost at 1,000 engagements.
+    # A list holds FocusArea values only (forms and the importer check them), plain words
+    # that JSON writes between quotes; each is counted once per engagement.
+    text = Cast("focus_areas", TextField())
+    delivered_areas = []
+    for status, start, areas in (
+        rows.order_by().annotate(areas=text).values_list("status", "start_date", "areas")
+    ):
         total += 1
         if status != DELIVERED:
             continue
-        by_area.update(set(areas or ()))  # an engagement counts once per focus area
+        delivered_areas.append(areas)
         if first <= start < end:
             by_month[(start.year - first.year) * 12 + start.month - first.month] += 1
+    by_area = areas_counted(delivered_areas, FocusArea.values)
     return {
         "total": total,
         "by_month": [(f"{start:%b %y}", by_month[i]) for i, start in enumerate(starts)],

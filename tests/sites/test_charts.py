@@ -196,3 +196,12 @@ def test_site_figures_count_what_each_reader_sees_and_each_area_once():
     applicant = site_figures(site, engagements=delivered, today=today)
     assert applicant["total"] == 3
     assert applicant["by_month"] == staff["by_month"]
+
+
+def test_focus_areas_are_found_in_the_stored_json_by_their_quoted_values():
+    """site_figures reads the focus areas as stored JSON text (no decoding per row)."""
+    from engagements.stats import areas_counted
+
+    lists = ['["gun_violence"]', '["gun_violence", "gun_violence", "violence"]', "[]"]
+    counts = areas_counted(lists, ["violence", "gun_violence", "technology"])
+    assert counts == {"violence": 1, "gun_violence": 2, "technology": 0}
