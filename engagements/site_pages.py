@@ -115,12 +115,13 @@ def program_view(request):
         .only(*PROGRAM_SITE_FIELDS),
         year=year,
     ).order_by("jurisdiction__state", "jurisdiction__name", "-cohort_year", "pk")
-    # Ids first: SQLite would otherwise compute the figures of every site before sorting.
-    page = CappedPaginator(sites, PROGRAM_PAGE_SIZE, ids_first=True).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = list(page.object_list)
     figures = program_figures(year=year)
+    # Ids first: SQLite would otherwise compute the figures of every site before sorting.
+    # The sites in the program are counted by the state grid already.
+    page = CappedPaginator(
+        sites, PROGRAM_PAGE_SIZE, ids_first=True, count=figures["totals"]["sites"]
+    ).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     return render(
         request,
         "sites/program_view.html",

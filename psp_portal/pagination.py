@@ -22,9 +22,13 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
-    def __init__(self, object_list, per_page, *args, ids_first: bool = False, **kwargs):
+    def __init__(self, object_list, per_page, *args, ids_first: bool = False, count=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.ids_first = ids_first
+        if count is not None:
+            # A total the page has counted already (in an aggregate it runs anyway): no
+            # COUNT query of the paginator's own.
+            self.__dict__["count"] = min(count, self.cap + 1)
 
     def page(self, number):
         if not self.ids_first or self.object_list.query.distinct:

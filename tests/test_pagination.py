@@ -39,6 +39,16 @@ def test_past_the_cap_the_count_stops_and_says_more_than():
     assert "ORDER BY" not in query["sql"]
 
 
+def test_a_total_counted_already_is_taken_as_is_and_capped():
+    EngagementFactory.create_batch(5)
+    rows = Engagement.objects.order_by("pk")
+    with CaptureQueriesContext(connection) as ctx:
+        assert _Small(rows, 2, count=2).count == 2  # taken as given: no COUNT query
+        assert _Small(rows, 2, count=5).count == 4  # past the cap, as a count would say
+    assert ctx.captured_queries == []
+    assert _Small(rows, 2, count=5).capped
+
+
 def test_a_list_is_capped_too():
     assert _Small(list(range(10)), 2).count_label == "More than 3"
     assert CappedPaginator(list(range(10)), 2).count == 10
