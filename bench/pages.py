@@ -8,7 +8,8 @@ Pages are timed in interleaved rounds: one request of every page, floor included
 round, so a slow spell of the machine (other work, a busy neighbour of a virtual
 machine) falls on every page alike rather than on one page's ratio. Each request's time
 is split into SQL (the sum of its query durations, timed by a connection execute
-wrapper) and the rest, which is Python: middleware, view, forms, templates. For the slowest pages a cProfile summary says where that Python time goes.
+wrapper) and the rest, which is Python: middleware, view, forms, templates. For the
+slowest pages a cProfile summary says where that Python time goes.
 """
 
 import cProfile
