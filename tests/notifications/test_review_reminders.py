@@ -295,3 +295,17 @@ def test_the_queue_box_lists_what_overdue_assignments_finds_with_its_sql_built_o
     assert [row.pk for row in later] == [a.pk for a in shown[:4]]
     assert later[0].due_date == datetime.date(2026, 5, 4)
     assert schedules.overdue_reviews(limit=4, today=datetime.date(2026, 5, 1)) == []
+
+
+def test_the_overdue_sql_refuses_a_shape_with_the_day_twice(monkeypatch):
+    """The day is swapped into the SQL by position: a query taking it twice would have one
+    left at the stand-in day, so it is refused when built rather than run wrong."""
+    from notifications import schedules
+
+    def twice(*, today):
+        return ReviewAssignment.objects.filter(due_date__lt=today, assigned_at__date__lt=today)
+
+    monkeypatch.setattr(schedules, "overdue_assignments", twice)
+    monkeypatch.setattr(schedules, "_OVERDUE_SQL", {})
+    with pytest.raises(ValueError, match="one date parameter"):
+        schedules.overdue_reviews(limit=5)
