@@ -148,6 +148,17 @@ class Engagement(ChoiceLabelsMixin, models.Model):
         return [labels.get(value, value) for value in self.focus_areas]
 
 
+class EngagementsToken(models.Model):
+    """A random value replaced after every committed write to engagements (one row): the
+    program's year totals are kept in each process under it (engagements/year_totals.py,
+    psp_portal/change_tokens.py)."""
+
+    token = models.UUIDField()
+
+    def __str__(self):
+        return str(self.token)
+
+
 class TrackingCounter(models.Model):
     """The last tracking-number sequence used on a day; its row is locked to hand out the next."""
 

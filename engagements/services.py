@@ -15,6 +15,7 @@ from program.focus_areas import FocusArea
 
 from .models import Attachment, Engagement, FollowUpAction, NarrativeUpdate, TrackingCounter
 from .uploads import validate_attachment
+from .year_totals import engagements_changed
 
 
 class EngagementError(Exception):
@@ -160,6 +161,7 @@ def engagements_log_many(
         created = bulk_create_with_history(
             engagements, Engagement, batch_size=batch_size, default_user=actor
         )
+        engagements_changed()  # bulk_create sends no post_save
         if then is not None:
             then(created)
     return created

@@ -121,6 +121,17 @@ class OutcomeYear(models.Model):
         return sum(getattr(self, name) for name in OFFENSE_FIELDS)
 
 
+class OutcomesToken(models.Model):
+    """A random value replaced after every committed write to what the Outcomes page
+    reads (sites, jurisdictions, outcome rows, national rates), in one row: the page's
+    program is kept in each process under it (outcomes/program_token.py)."""
+
+    token = models.UUIDField()
+
+    def __str__(self):
+        return str(self.token)
+
+
 class OutcomeDueDate(models.Model):
     """When a calendar year's figures fall due (e.g. 1 October of the next year)."""
 

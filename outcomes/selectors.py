@@ -20,6 +20,7 @@ from sites.models import Site
 
 from .arithmetic import CohortSummary, SiteSeries, YearInput, compute_series, summarize
 from .models import OFFENSE_FIELDS, OutcomeYear
+from .program_token import OUTCOME_INPUTS
 
 YEARS_AFTER = 2  # followed for two years after graduation
 BASELINE_DEFAULT = 3  # sites without an SOI: the three years before the cohort year
@@ -301,20 +302,34 @@ def program_outcomes(
     Three queries whatever the number of sites: sites, their outcome rows, national rates.
     Each SiteOutcome's site is SiteFacts; its rows are FigureRows, or OutcomeYears with
     `full_rows` (the CSV export's counts, source and note). Without `full_rows` the result
-    may be the one an earlier call with the same inputs built (_memoized_program): read it,
-    never change it.
+    may be the one an earlier call with the same inputs built: read it, never change it.
+    It is then kept under the Outcomes page's change token (one query) until a write to
+    what it reads commits, and under `sites_qs`'s SQL, which holds the filters and the
+    user's scope; after a change, the inputs are read again and the program comes from
+    _memoized_program when they are the same.
     """
     if full_rows:
         sites = site_facts(site_table(sites_qs))
         national = national_rates()
         return _program(sites, rows_by_site(sites), national, year_from, year_to)
-    return _memoized_program(
-        site_table(sites_qs),
-        figure_table(sites_qs),
-        tuple(national_rates().items()),
-        year_from,
-        year_to,
+    return OUTCOME_INPUTS.kept(
+        ("program", _scope_key(sites_qs), year_from, year_to),
+        lambda: _memoized_program(
+            site_table(sites_qs),
+            figure_table(sites_qs),
+            tuple(national_rates().items()),
+            year_from,
+            year_to,
+        ),
     )
+
+
+def _scope_key(sites_qs) -> tuple:
+    """Which sites a queryset selects, as its SQL and parameters (the filters, the scope)."""
+    try:
+        return sites_qs.query.sql_with_params()
+    except EmptyResultSet:  # selects nothing whatever the data (Site.objects.none())
+        return ()
 
 
 # The whole program's result, kept in the process's memory under its inputs themselves,

@@ -112,11 +112,18 @@ def _restore_migrated_data_at_end(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and used TOTP codes live in the cache: start each test clean.
-    So do screening summaries (their own cache), whose SOI ids repeat between tests."""
+    So do screening summaries (their own cache), whose SOI ids repeat between tests, and
+    what is kept under change tokens (year totals, the Outcomes page's program), whose
+    rows tests roll back."""
     from django.core.cache import cache, caches
+
+    from engagements import year_totals
+    from outcomes import program_token
 
     cache.clear()
     caches["screening"].clear()
+    year_totals.ENGAGEMENTS.forget()
+    program_token.OUTCOME_INPUTS.forget()
     yield
 
 
