@@ -308,8 +308,21 @@ DB_SORTS = {
 }
 
 
-def queue_page(queryset, user, sort: str, page_number, per_page: int) -> tuple[Page, str] | None:
-    """One page of queue rows sorted in SQL, or None when `sort` needs every row built."""
+# A queue of up to this many SOIs (a reviewer's assignments) is read as one list of ids.
+SMALL_QUEUE = 1000
+
+
+def queue_page(
+    queryset, user, sort: str, page_number, per_page: int, *, small: bool = False
+) -> tuple[Page, str] | None:
+    """One page of queue rows sorted in SQL, or None when `sort` needs every row built.
+
+    `small`: the queue is likely to be short (a reviewer's, which holds their assignments
+    only). Its ids are then read in one query, counted and sliced here, instead of a
+    COUNT and a page of ids that both walk the same assignments (1.5 and 1.7 ms for a
+    reviewer's 360 at bench scale 10, issue 20). A queue longer than SMALL_QUEUE is
+    counted and paged by the database.
+    """
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key not in DB_SORTS:
@@ -318,6 +331,10 @@ def queue_page(queryset, user, sort: str, page_number, per_page: int) -> tuple[P
     # Sort ids only, then load the page's rows: sorting the full-width join (certification,
     # jurisdiction, cycle) took 140 ms at 30,000 SOIs; the ids alone sort in a few ms.
     ordered = queryset.order_by(order, "reference_number", "pk").values_list("pk", flat=True)
+    if small:
+        ids = list(ordered[: SMALL_QUEUE + 1])
+        if len(ids) <= SMALL_QUEUE:
+            ordered = ids
     page = CappedPaginator(ordered, per_page).get_page(page_number)
     page.object_list = _rows_in_order(list(page.object_list), user)
     return page, ("-" if descending else "") + key

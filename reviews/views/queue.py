@@ -66,7 +66,12 @@ def queue(request):
     if request.GET.get("format") != "csv" and not computed_filter:
         # Sorted and paginated in SQL: rows are built for this page only.
         paged = queue_page(
-            queue_filter.qs, request.user, requested_sort, request.GET.get("page"), PAGE_SIZE
+            queue_filter.qs,
+            request.user,
+            requested_sort,
+            request.GET.get("page"),
+            PAGE_SIZE,
+            small=not access.can_see_all(request.user),
         )
     if paged is not None:
         page, sort = paged
