@@ -7,15 +7,8 @@ from django.db import connection, connections
 
 from engagements.models import Engagement
 from engagements.services import engagement_log
+from tests.engagements.helpers import LOG_FIELDS
 from tests.factories import SiteFactory
-
-FIELDS = {
-    "title": "Peer exchange",
-    "type": Engagement.Type.PEER_EXCHANGE,
-    "focus_areas": ["investigations"],
-    "provider": "BJA",
-    "delivery": Engagement.Delivery.VIRTUAL,
-}
 
 # Real concurrency needs a server database: SQLite serialises all writers, so the
 # race this test provokes cannot happen there. CI runs the suite on PostgreSQL.
@@ -44,7 +37,7 @@ def test_concurrent_logging_gives_unique_sequential_numbers(liaison):
                 actor=liaison,
                 start_date=datetime.date(2025, 4, 1),
                 end_date=datetime.date(2025, 4, 1),
-                **FIELDS,
+                **LOG_FIELDS,
             )
             numbers.append(engagement.tracking_number)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
@@ -85,7 +78,7 @@ def test_a_single_log_does_not_wait_for_an_import_in_progress(liaison):
                 release.wait(30)  # the import's transaction stays open here
 
             rows = [
-                {**FIELDS, "site": site, "start_date": datetime.date(2025, 4, 1),
+                {**LOG_FIELDS, "site": site, "start_date": datetime.date(2025, 4, 1),
                  "end_date": datetime.date(2025, 4, 1)}
                 for _ in range(50)
             ]  # fmt: skip
@@ -107,7 +100,7 @@ def test_a_single_log_does_not_wait_for_an_import_in_progress(liaison):
                 actor=liaison,
                 start_date=datetime.date(2025, 4, 2),
                 end_date=datetime.date(2025, 4, 2),
-                **FIELDS,
+                **LOG_FIELDS,
             )
         finally:
             with connection.cursor() as cursor:

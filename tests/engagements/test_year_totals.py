@@ -20,6 +20,7 @@ from engagements.services import (
     engagements_log_many,
 )
 from engagements.year_totals import delivered_in_year
+from tests.engagements.helpers import LOG_FIELDS
 from tests.factories import EngagementFactory, SiteFactory
 
 # Real commits: the token moves only when a write commits, which a test wrapped in one
@@ -27,15 +28,8 @@ from tests.factories import EngagementFactory, SiteFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 YEAR = 2025
-FIELDS = {
-    "title": "Peer exchange",
-    "type": Engagement.Type.PEER_EXCHANGE,
-    "focus_areas": ["investigations"],
-    "provider": "BJA",
-    "delivery": Engagement.Delivery.VIRTUAL,
-}
 DELIVERED = {
-    **FIELDS,
+    **LOG_FIELDS,
     "start_date": datetime.date(YEAR, 4, 1),
     "end_date": datetime.date(YEAR, 4, 1),
     "hours": Decimal("3.5"),
@@ -77,14 +71,14 @@ def test_every_write_path_moves_the_figures_on(liaison):
     engagement_update(engagement=logged, actor=liaison, hours=Decimal("5.0"))
     check((1, Decimal("5.0")))
     planned = engagement_log(site=site, actor=liaison,
-                             **{**FIELDS, "start_date": datetime.date(YEAR, 6, 1),
+                             **{**LOG_FIELDS, "start_date": datetime.date(YEAR, 6, 1),
                                 "end_date": datetime.date(YEAR, 6, 1)})  # fmt: skip
     check((1, Decimal("5.0")))
     engagement_deliver(engagement=planned, actor=liaison, start_date=datetime.date(YEAR, 6, 1),
                        end_date=datetime.date(YEAR, 6, 1), hours=Decimal("2.0"), participants=5,
                        agencies_represented=1)  # fmt: skip
     check((2, Decimal("7.0")))
-    to_cancel = engagement_log(site=site, actor=liaison, **{**FIELDS, "start_date":
+    to_cancel = engagement_log(site=site, actor=liaison, **{**LOG_FIELDS, "start_date":
                                datetime.date(YEAR, 7, 1), "end_date": datetime.date(YEAR, 7, 1)})  # fmt: skip
     engagement_cancel(engagement=to_cancel, actor=liaison, reason="Postponed by the site.")
     check((2, Decimal("7.0")))
