@@ -325,11 +325,13 @@ def program_outcomes(
 
 
 def _scope_key(sites_qs) -> tuple:
-    """Which sites a queryset selects, as its SQL and parameters (the filters, the scope)."""
+    """Which sites a queryset selects, as its SQL and parameters (the filters, the scope);
+    the parameters as text, so that a list or a dict among them can be a key too."""
     try:
-        return sites_qs.query.sql_with_params()
+        sql, params = sites_qs.query.sql_with_params()
     except EmptyResultSet:  # selects nothing whatever the data (Site.objects.none())
         return ()
+    return sql, repr(params)
 
 
 # The whole program's result, kept in the process's memory under its inputs themselves,

@@ -4,11 +4,14 @@ replaces.
 
 A page reads the token (one row by its key, well under a millisecond) instead of
 reading or counting the inputs, and computes the figures again only when the token has
-moved. Nothing is served stale once a write is committed: a new token is a new key, and
-what was kept under the old one is not read again. Figures computed while a write was
-committing are kept under the token read before them, which that commit then replaces.
-A transaction that has written inputs and not committed computes the figures itself, so
-it sees its own writes (the token only moves on commit).
+moved. Nothing is served stale once a write is committed and its on-commit hook has run: a new
+token is a new key, and what was kept under the old one is not read again. Figures
+computed while a write was committing are kept under the token read before them, which
+that commit then replaces. A transaction that has written inputs and not committed
+computes the figures itself, so it sees its own writes (the token only moves on commit).
+A hook can be lost: Django drops the hooks after one that raises, and a worker can be
+killed between COMMIT and its hooks. So nothing is kept longer than MAX_AGE_S either,
+which bounds what such a loss (or a write without signals) can leave.
 
 What replaces a token: saving or deleting an instance of an input model (receivers this
 module connects, so forms, services, the admin and cascades all count), and
@@ -20,6 +23,7 @@ must call. Each process keeps the figures of the latest token only.
 """
 
 import threading
+import time
 import uuid
 
 from django.db import connections, router, transaction
@@ -28,6 +32,8 @@ from django.db.models.signals import post_delete, post_save
 TOKEN_ROW = 1
 # Figures kept under one token, at most (a page keeps one per filter in use).
 MAX_KEPT = 32
+# Seconds after which kept figures are computed again, whatever the token.
+MAX_AGE_S = 300
 
 
 class ChangeToken:
@@ -36,7 +42,8 @@ class ChangeToken:
     def __init__(self, model, *, inputs):
         self.model = model
         self.inputs = tuple(inputs)
-        self._kept = threading.local()  # one web worker thread's figures: no lock needed
+        # Kept per thread (one per gunicorn sync worker process): no lock needed.
+        self._kept = threading.local()
         for sender in self.inputs:
             uid = f"change_token:{model._meta.label}:{sender._meta.label}"
             post_save.connect(self._written, sender=sender, dispatch_uid=f"{uid}:save")
@@ -64,7 +71,8 @@ class ChangeToken:
         connection = self._connection()
         if not self._pending(connection):
             # robust: the write is committed whatever happens here, so a failure is
-            # logged (the figures then wait for the next write) rather than raised.
+            # logged (the figures then wait for the next write, or MAX_AGE_S) rather
+            # than raised.
             transaction.on_commit(self._replace, using=connection.alias, robust=True)
 
     def kept(self, key, compute):
@@ -75,8 +83,13 @@ class ChangeToken:
         token = self.model.objects.filter(pk=TOKEN_ROW).values_list("token", flat=True).first()
         if token is None:  # the row is gone (a flushed test database): nothing to key by
             return compute()
-        if getattr(self._kept, "token", None) != (connection.alias, token):
+        now = time.monotonic()
+        if (
+            getattr(self._kept, "token", None) != (connection.alias, token)
+            or now - self._kept.since > MAX_AGE_S
+        ):
             self._kept.token, self._kept.values = (connection.alias, token), {}
+            self._kept.since = now
         if key not in self._kept.values:
             if len(self._kept.values) >= MAX_KEPT:
                 self._kept.values.clear()

@@ -4,6 +4,7 @@ without counting while nothing changed, and never stale once a write is committe
 import datetime
 import threading
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connections, transaction
@@ -20,6 +21,7 @@ from engagements.services import (
     engagements_log_many,
 )
 from engagements.year_totals import delivered_in_year
+from psp_portal import change_tokens
 from tests.engagements.helpers import LOG_FIELDS
 from tests.factories import EngagementFactory, SiteFactory
 
@@ -57,12 +59,14 @@ def test_figures_are_kept_until_an_engagement_changes(django_assert_num_queries)
         assert delivered_in_year(YEAR - 1) == (0, 0)
 
 
-def test_every_write_path_moves_the_figures_on(liaison):
+def test_every_write_path_moves_the_figures_on(liaison, django_assert_num_queries):
     """Each write is committed after the figures were kept; each must show at once."""
     site = SiteFactory(liaison=liaison)
 
     def check(expected):
         assert delivered_in_year(YEAR) == counted() == expected
+        with django_assert_num_queries(1):  # kept, the token read: the next write must move it
+            assert delivered_in_year(YEAR) == expected
 
     check((0, 0))
     logged = engagement_log(site=site, actor=liaison, status=Engagement.Status.DELIVERED,
@@ -118,24 +122,42 @@ def test_another_process_sees_a_committed_change(liaison):
     """Figures kept by another worker (a thread here: its own connection and its own kept
     figures) are not told of a change; they must read it from the token."""
     site = SiteFactory(liaison=liaison)
-    asked, answered, results = threading.Event(), threading.Event(), []
+    asked, answered, results, errors = threading.Event(), threading.Event(), [], []
 
     def worker():
         try:
             results.append(delivered_in_year(YEAR))  # kept
             answered.set()
-            asked.wait(10)
+            assert asked.wait(10)
             results.append(delivered_in_year(YEAR))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
         finally:
+            answered.set()
             connections.close_all()
 
     thread = threading.Thread(target=worker)
     thread.start()
-    answered.wait(10)
+    assert answered.wait(10)
     engagement_log(site=site, actor=liaison, status=Engagement.Status.DELIVERED, **DELIVERED)
     asked.set()
     thread.join(10)
+    assert not thread.is_alive() and errors == []
     assert results == [(0, 0), (1, Decimal("3.5"))]
+
+
+def test_nothing_is_kept_longer_than_the_maximum_age(liaison, monkeypatch):
+    """A lost on-commit hook (or a write without signals, as here) leaves the token where
+    it was: what is kept is counted again after MAX_AGE_S all the same."""
+    clock = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(change_tokens, "time", SimpleNamespace(monotonic=lambda: clock.now))
+    engagement = EngagementFactory(delivered=True, start_date=datetime.date(YEAR, 5, 2))
+    assert delivered_in_year(YEAR) == (1, Decimal("6.0"))
+    Engagement.objects.filter(pk=engagement.pk).update(hours=Decimal("9.0"))  # no signal
+    clock.now += change_tokens.MAX_AGE_S
+    assert delivered_in_year(YEAR) == (1, Decimal("6.0"))  # kept, as documented
+    clock.now += 1
+    assert delivered_in_year(YEAR) == (1, Decimal("9.0"))
 
 
 def test_program_view_shows_a_committed_change(client, program_admin, liaison):

@@ -76,35 +76,42 @@ def test_every_input_moves_the_program_on(site):
     assert year_2019().national_rate == Decimal("380.8") != national_2019
 
 
-def test_each_filter_and_scope_is_kept_apart(site):
+def test_each_filter_and_scope_is_kept_apart(site, liaison):
     other = SiteFactory(jurisdiction=JurisdictionFactory(name="Toledo", state="OH"),
-                        cohort_year=2017)  # fmt: skip
+                        cohort_year=2017, liaison=liaison)  # fmt: skip
     assert [item.site.pk for item in program(cohort_year=2019).sites] == [site.pk]
     assert [item.site.pk for item in program(cohort_year=2017).sites] == [other.pk]
     assert program_outcomes(Site.objects.none()).sites == ()
-    assert len(program().sites) == 2
+    # A scope of one liaison's sites and everyone's, kept under the same token.
+    mine = program_outcomes(Site.objects.filter(liaison=liaison).order_by("pk"))
+    assert [item.site.pk for item in mine.sites] == [other.pk]
+    assert [item.site.pk for item in program().sites] == [site.pk, other.pk]
 
 
 def test_another_process_sees_a_committed_change(site):
     """A program kept by another worker (a thread: its own connection and kept figures)
     is not told of a change; it must read it from the token."""
-    asked, answered, names = threading.Event(), threading.Event(), []
+    asked, answered, names, errors = threading.Event(), threading.Event(), [], []
 
     def worker():
         try:
             names.append([item.name for item in program().sites])
             answered.set()
-            asked.wait(10)
+            assert asked.wait(10)
             names.append([item.name for item in program().sites])
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
         finally:
+            answered.set()
             connections.close_all()
 
     thread = threading.Thread(target=worker)
     thread.start()
-    answered.wait(10)
+    assert answered.wait(10)
     SiteFactory(jurisdiction=JurisdictionFactory(name="Added", state="TX"), cohort_year=2020)
     asked.set()
     thread.join(10)
+    assert not thread.is_alive() and errors == []
     assert len(names[0]) == 1 and names[1][-1] == "Added, TX (2020)"
 
 
