@@ -2,12 +2,11 @@
 without counting while nothing changed, and never stale once a write is committed."""
 
 import datetime
-import threading
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from engagements.year_totals import delivered_in_year
 from psp_portal import change_tokens
 from tests.engagements.helpers import LOG_FIELDS
 from tests.factories import EngagementFactory, SiteFactory
+from tests.other_worker import read_around
 
 # Real commits: the token moves only when a write commits, which a test wrapped in one
 # transaction never does. serialized_rollback brings the token's row back after the flush.
@@ -119,30 +119,14 @@ def test_an_open_transaction_counts_its_own_writes(liaison, django_assert_num_qu
 
 
 def test_another_process_sees_a_committed_change(liaison):
-    """Figures kept by another worker (a thread here: its own connection and its own kept
-    figures) are not told of a change; they must read it from the token."""
+    """Figures kept by another worker are not told of a change; they must read it from
+    the token."""
     site = SiteFactory(liaison=liaison)
-    asked, answered, results, errors = threading.Event(), threading.Event(), [], []
-
-    def worker():
-        try:
-            results.append(delivered_in_year(YEAR))  # kept
-            answered.set()
-            assert asked.wait(10)
-            results.append(delivered_in_year(YEAR))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            answered.set()
-            connections.close_all()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    assert answered.wait(10)
-    engagement_log(site=site, actor=liaison, status=Engagement.Status.DELIVERED, **DELIVERED)
-    asked.set()
-    thread.join(10)
-    assert not thread.is_alive() and errors == []
+    results = read_around(
+        lambda: delivered_in_year(YEAR),
+        lambda: engagement_log(site=site, actor=liaison, status=Engagement.Status.DELIVERED,
+                               **DELIVERED),
+    )  # fmt: skip
     assert results == [(0, 0), (1, Decimal("3.5"))]
 
 

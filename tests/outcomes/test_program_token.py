@@ -6,17 +6,16 @@ where the token is not read: they test the memo under it.)
 """
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from outcomes.models import OutcomesToken
 from outcomes.selectors import program_outcomes
 from sites.models import Site
 from tests.factories import JurisdictionFactory, NationalCrimeRateFactory, SiteFactory
+from tests.other_worker import read_around
 from tests.outcomes.helpers import national_rates, site_with_figures, verified
 
 # Real commits: the token moves only when a write commits, which a test wrapped in one
@@ -89,29 +88,13 @@ def test_each_filter_and_scope_is_kept_apart(site, liaison):
 
 
 def test_another_process_sees_a_committed_change(site):
-    """A program kept by another worker (a thread: its own connection and kept figures)
-    is not told of a change; it must read it from the token."""
-    asked, answered, names, errors = threading.Event(), threading.Event(), [], []
-
-    def worker():
-        try:
-            names.append([item.name for item in program().sites])
-            answered.set()
-            assert asked.wait(10)
-            names.append([item.name for item in program().sites])
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            answered.set()
-            connections.close_all()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    assert answered.wait(10)
-    SiteFactory(jurisdiction=JurisdictionFactory(name="Added", state="TX"), cohort_year=2020)
-    asked.set()
-    thread.join(10)
-    assert not thread.is_alive() and errors == []
+    """A program kept by another worker is not told of a change; it must read it from
+    the token."""
+    names = read_around(
+        lambda: [item.name for item in program().sites],
+        lambda: SiteFactory(jurisdiction=JurisdictionFactory(name="Added", state="TX"),
+                            cohort_year=2020),
+    )  # fmt: skip
     assert len(names[0]) == 1 and names[1][-1] == "Added, TX (2020)"
 
 
